@@ -1,0 +1,38 @@
+# The two commands: `make demo` and `make test`. Everything else is a step of theirs.
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-stamp
+TEST_SETTINGS := DJANGO_SETTINGS_MODULE=backoffice.settings_test
+
+.PHONY: demo test venv lint format check-migrations clean
+
+$(STAMP): pyproject.toml constraints.txt
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[dev]'
+	@! $(BIN)/python -m pip show --quiet django-fsm 2>/dev/null || \
+		(echo "django-fsm (archived) is installed beside django-fsm-2: remove it" && exit 1)
+	touch $(STAMP)
+
+venv: $(STAMP)
+
+demo: venv
+	./scripts/demo.sh
+
+test: venv lint check-migrations
+	$(BIN)/python -m pytest
+
+lint: venv
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: venv
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+check-migrations: venv
+	$(TEST_SETTINGS) $(BIN)/python manage.py makemigrations --check --dry-run
+
+clean:
+	rm -rf $(VENV) db.sqlite3 db.sqlite3-* var staticfiles

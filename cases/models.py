@@ -1,0 +1,460 @@
+"""The case, its messages and its append-only history.
+
+The lifecycle lives here and nowhere else: the FSM on `Case`. Guards read stored facts (the
+current suggestion's routing decision, open confirmations) and import nothing from `review`.
+State changes go through `cases.services.case_transition`, which locks, re-checks, saves and
+writes exactly one `CaseEvent`.
+"""
+
+import secrets
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django_fsm import RETURN_VALUE, ConcurrentTransitionMixin, FSMField, transition
+
+# No 0/O, 1/I/L: references are read out on the phone.
+REFERENCE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
+REFERENCE_LENGTH = 8  # 31**8 ≈ 8.5e11: not guessable by enumeration, still easy to read.
+
+
+def new_reference() -> str:
+    return "".join(secrets.choice(REFERENCE_ALPHABET) for _ in range(REFERENCE_LENGTH))
+
+
+class State(models.TextChoices):
+    NEW = "new", _("New")
+    IN_REVIEW = "in_review", _("In review")
+    ESCALATED = "escalated", _("Escalated")
+    IN_PROGRESS = "in_progress", _("In progress")
+    AWAITING_CUSTOMER = "awaiting_customer", _("Awaiting customer")
+    RESOLVED = "resolved", _("Resolved")
+    CLOSED = "closed", _("Closed")
+
+
+class ActionKind(models.TextChoices):
+    REPLY = "reply", _("Reply")
+    CHOOSE = "choose", _("Customer chooses an option")
+    CONFIRM = "confirm", _("Customer confirms an adjustment")
+    MANUAL = "manual", _("Manual handling")
+
+
+class ActorKind(models.TextChoices):
+    SYSTEM = "system", _("System")
+    AI = "ai", _("AI")
+    AGENT = "agent", _("Agent")
+    SUPERVISOR = "supervisor", _("Supervisor")
+    CUSTOMER = "customer", _("Customer")
+
+
+class Priority(models.IntegerChoices):
+    LOW = 1, _("Low")
+    NORMAL = 2, _("Normal")
+    HIGH = 3, _("High")
+    URGENT = 4, _("Urgent")
+
+
+# Time to first human decision or resolution, by priority.
+SLA_HOURS = {Priority.LOW: 72, Priority.NORMAL: 24, Priority.HIGH: 8, Priority.URGENT: 4}
+
+# Who may drive a transition: staff (permission-checked), the system, or the customer's link.
+STAFF, SYSTEM, CUSTOMER = "staff", "system", "customer"
+
+
+# Permissions of transitions. django-fsm-2 only advises them: the transition path checks them.
+def nobody(case, user) -> bool:
+    """Transitions driven only by the system or by the customer's link, never by a staff user."""
+    return False
+
+
+def may_work(case, user) -> bool:
+    return user.has_perm("cases.work_case")
+
+
+def may_handle(case, user) -> bool:
+    """Escalated cases belong to supervisors."""
+    if case.state == State.ESCALATED:
+        return user.has_perm("cases.handle_escalated")
+    return may_work(case, user)
+
+
+def may_decide(case, user) -> bool:
+    """Approve or amend: the approver may act on the risk class; four eyes are two people."""
+    if not may_handle(case, user):
+        return False
+    suggestion = case.current_suggestion
+    if suggestion is None:
+        return True  # nothing to decide yet: the guard refuses, as a conflict
+    if suggestion.risk_class == "legal" and not user.has_perm("cases.decide_legal"):
+        return False
+    # Four eyes: whoever approved already cannot be the second pair.
+    return not (suggestion.four_eyes and suggestion.approvals.filter(user=user).exists())
+
+
+class CaseQuerySet(models.QuerySet):
+    def open(self):
+        return self.exclude(state__in=[State.RESOLVED, State.CLOSED])
+
+    def awaiting_suggestion(self):
+        return self.filter(state=State.NEW)
+
+    def awaiting_review(self):
+        return self.filter(state__in=[State.IN_REVIEW, State.ESCALATED])
+
+    def overdue(self, now=None):
+        return self.open().filter(due_at__lt=now or timezone.now())
+
+    def for_customer_thread(self, customer):
+        """Cases a new message of this customer may continue (newest first)."""
+        return self.filter(customer=customer).order_by("-created_at")
+
+    def quiet_resolved(self, days: int, now=None):
+        since = (now or timezone.now()) - timedelta(days=days)
+        return self.filter(state=State.RESOLVED, resolved_at__lt=since)
+
+
+class Case(ConcurrentTransitionMixin, models.Model):
+    reference = models.CharField(
+        max_length=REFERENCE_LENGTH, unique=True, default=new_reference, editable=False
+    )
+    customer = models.ForeignKey(
+        "customers.Customer", on_delete=models.PROTECT, related_name="cases"
+    )
+    subject = models.CharField(max_length=255, blank=True)
+    channel = models.CharField(max_length=20, default="api")
+    language = models.CharField(max_length=8, default="en")
+    state = FSMField(default=State.NEW, choices=State.choices, protected=True, db_index=True)
+    priority = models.PositiveSmallIntegerField(choices=Priority.choices, default=Priority.NORMAL)
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="assigned_cases",
+    )
+    due_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    current_suggestion = models.ForeignKey(
+        "review.Suggestion", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    # What the customer is asked to decide (options or an adjustment); bumped on every proposal
+    # so that a link to an older proposal can never decide the newer one.
+    proposal_version = models.PositiveIntegerField(default=0)
+    proposal = models.JSONField(default=dict, blank=True)
+    outcome = models.JSONField(default=dict, blank=True)
+    previous_case = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="follow_ups"
+    )
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    resolved_at = models.DateTimeField(null=True, blank=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+
+    objects = CaseQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["due_at", "-priority", "created_at"]
+        permissions = [
+            ("work_case", "Can work cases (agent)"),
+            ("handle_escalated", "Can decide escalated cases (supervisor)"),
+            ("decide_legal", "Can approve suggestions with legal risk"),
+            ("submit_message", "Can submit inbound messages through the API"),
+        ]
+        indexes = [models.Index(fields=["state", "due_at"])]
+
+    def __str__(self):
+        return self.reference
+
+    def set_priority(self, priority: int) -> None:
+        """Raise or lower the priority; the due time follows the SLA from creation."""
+        self.priority = priority
+        self.due_at = self.created_at + timedelta(hours=SLA_HOURS[Priority(priority)])
+
+    # Guards: pure predicates over stored facts.
+    def has_suggestion(self) -> bool:
+        return self.current_suggestion_id is not None
+
+    def suggestion_is_automatable(self) -> bool:
+        return self.has_suggestion() and self.current_suggestion.automatable
+
+    def suggestion_needs_review(self) -> bool:
+        return self.has_suggestion() and not self.current_suggestion.automatable
+
+    def has_open_confirmation(self) -> bool:
+        return self.confirmations.open().filter(proposal_version=self.proposal_version).exists()
+
+    def confirmation_deadline_passed(self) -> bool:
+        pending = self.confirmations.pending().filter(proposal_version=self.proposal_version)
+        return pending.exists() and not pending.filter(expires_at__gt=timezone.now()).exists()
+
+    @staticmethod
+    def target_for(action: str) -> str:
+        """Replies resolve the case; choices and adjustments wait for the customer."""
+        if action in (ActionKind.CHOOSE, ActionKind.CONFIRM):
+            return State.AWAITING_CUSTOMER
+        return State.RESOLVED
+
+    # Transitions. Bodies stay empty of side effects: `case_transition` records and enqueues.
+    @transition(
+        field=state,
+        source=State.NEW,
+        target=RETURN_VALUE(State.RESOLVED, State.AWAITING_CUSTOMER),
+        conditions=[suggestion_is_automatable],
+        permission=nobody,
+        custom={"by": {SYSTEM}, "label": _("Automate")},
+    )
+    def automate(self):
+        return self.target_for(self.current_suggestion.action)
+
+    @transition(
+        field=state,
+        source=State.NEW,
+        target=State.IN_REVIEW,
+        conditions=[suggestion_needs_review],
+        permission=nobody,
+        custom={"by": {SYSTEM}, "label": _("Route to review")},
+    )
+    def route_to_review(self):
+        pass
+
+    @transition(
+        field=state,
+        source=[State.IN_REVIEW, State.ESCALATED],
+        target=RETURN_VALUE(State.RESOLVED, State.AWAITING_CUSTOMER),
+        conditions=[has_suggestion],
+        permission=may_decide,
+        custom={"by": {STAFF}, "label": _("Approve")},
+    )
+    def approve(self, action: str = ""):
+        return self.target_for(action or self.current_suggestion.action)
+
+    @transition(
+        field=state,
+        source=[State.IN_REVIEW, State.ESCALATED],
+        target=RETURN_VALUE(State.RESOLVED, State.AWAITING_CUSTOMER),
+        conditions=[has_suggestion],
+        permission=may_decide,
+        custom={"by": {STAFF}, "label": _("Amend and approve")},
+    )
+    def amend(self, action: str = ""):
+        return self.target_for(action or self.current_suggestion.action)
+
+    @transition(
+        field=state,
+        source=[State.IN_REVIEW, State.ESCALATED],
+        target=State.IN_PROGRESS,
+        permission=may_handle,
+        custom={"by": {STAFF}, "label": _("Take over")},
+    )
+    def take_over(self, user=None):
+        self.assignee = user
+
+    @transition(
+        field=state,
+        source=[State.IN_REVIEW, State.IN_PROGRESS],
+        target=State.ESCALATED,
+        permission=may_work,
+        custom={"by": {STAFF}, "label": _("Escalate")},
+    )
+    def escalate(self):
+        pass
+
+    @transition(
+        field=state,
+        source=State.IN_PROGRESS,
+        target=State.RESOLVED,
+        permission=may_work,
+        custom={"by": {STAFF}, "label": _("Reply and resolve")},
+    )
+    def reply(self):
+        pass
+
+    @transition(
+        field=state,
+        source=State.IN_PROGRESS,
+        target=State.AWAITING_CUSTOMER,
+        permission=may_work,
+        custom={"by": {STAFF}, "label": _("Propose to customer")},
+    )
+    def propose(self):
+        pass
+
+    @transition(
+        field=state,
+        source=State.AWAITING_CUSTOMER,
+        target=State.RESOLVED,
+        conditions=[has_open_confirmation],
+        permission=nobody,
+        custom={"by": {CUSTOMER}, "label": _("Customer accepts")},
+    )
+    def customer_accept(self):
+        pass
+
+    @transition(
+        field=state,
+        source=State.AWAITING_CUSTOMER,
+        target=State.IN_REVIEW,
+        conditions=[has_open_confirmation],
+        permission=nobody,
+        custom={"by": {CUSTOMER}, "label": _("Customer declines")},
+    )
+    def customer_decline(self):
+        pass
+
+    @transition(
+        field=state,
+        source=State.AWAITING_CUSTOMER,
+        target=State.IN_REVIEW,
+        conditions=[confirmation_deadline_passed],
+        permission=nobody,
+        custom={"by": {SYSTEM}, "label": _("Expire")},
+    )
+    def expire(self):
+        pass
+
+    # DESIGN: a customer message while awaiting_customer routes the case back to review
+    # (`customer_replied`); that is this transition too, from awaiting_customer.
+    @transition(
+        field=state,
+        source=[State.RESOLVED, State.AWAITING_CUSTOMER],
+        target=State.IN_REVIEW,
+        permission=nobody,
+        custom={"by": {SYSTEM, CUSTOMER}, "label": _("Reopen")},
+    )
+    def reopen(self):
+        pass
+
+    @transition(
+        field=state,
+        source=State.RESOLVED,
+        target=State.CLOSED,
+        permission=may_work,
+        custom={"by": {STAFF, SYSTEM}, "label": _("Close")},
+    )
+    def close(self):
+        pass
+
+
+class Message(models.Model):
+    class Direction(models.TextChoices):
+        INBOUND = "in", _("Inbound")
+        OUTBOUND = "out", _("Outbound")
+
+    class AuthorKind(models.TextChoices):
+        CUSTOMER = "customer", _("Customer")
+        AGENT = "agent", _("Agent")
+        AI = "ai", _("AI")
+        SYSTEM = "system", _("System")
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="messages")
+    direction = models.CharField(max_length=3, choices=Direction.choices)
+    author_kind = models.CharField(max_length=10, choices=AuthorKind.choices)
+    author_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
+    )
+    channel = models.CharField(max_length=20, default="api")
+    subject = models.CharField(max_length=255, blank=True)
+    text = models.TextField(blank=True)
+    html = models.TextField(blank=True, help_text=_("Sanitised HTML, if the message had any."))
+    language = models.CharField(max_length=8, blank=True)
+    external_id = models.CharField(max_length=255, blank=True)
+    message_id = models.CharField(max_length=255, blank=True, db_index=True)
+    in_reply_to = models.CharField(max_length=255, blank=True)
+    references = models.TextField(blank=True)
+    # Outbound messages are their own outbox: sent once, by the task that claims them.
+    sent_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["channel", "external_id"],
+                condition=~models.Q(external_id=""),
+                name="unique_external_id_per_channel",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.get_direction_display()} message on {self.case_id}"
+
+
+class AppendOnlyError(Exception):
+    pass
+
+
+class CaseEventQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise AppendOnlyError("case events are never updated")
+
+    def delete(self):
+        raise AppendOnlyError("case events are never deleted")
+
+
+class CaseEvent(models.Model):
+    """What happened to a case, who did it and why. Append-only (also in PostgreSQL)."""
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="events")
+    name = models.CharField(max_length=40, help_text=_("The transition, or the kind of event."))
+    from_state = models.CharField(max_length=20, choices=State.choices)
+    to_state = models.CharField(max_length=20, choices=State.choices)
+    actor_kind = models.CharField(max_length=12, choices=ActorKind.choices)
+    actor_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    confirmation = models.ForeignKey(
+        "customers.ConfirmationRequest",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    suggestion = models.ForeignKey(
+        "review.Suggestion", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    model_version = models.CharField(max_length=80, blank=True)
+    policy_version = models.PositiveIntegerField(null=True, blank=True)
+    reason_codes = models.JSONField(default=list, blank=True)
+    comment = models.TextField(blank=True)
+    data = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    objects = CaseEventQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+
+    def __str__(self):
+        return f"{self.case_id}: {self.name} {self.from_state} → {self.to_state}"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise AppendOnlyError("case events are never updated")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise AppendOnlyError("case events are never deleted")
+
+    @property
+    def is_transition(self) -> bool:
+        return self.from_state != self.to_state
+
+    @property
+    def actor_display(self) -> str:
+        if self.actor_user_id:
+            return self.actor_user.get_full_name() or self.actor_user.get_username()
+        return self.get_actor_kind_display()
+
+
+def transitions_of(model=Case) -> dict[str, list]:
+    """Every transition declared on the model: name → its `Transition`s (one per source)."""
+    found: dict[str, list] = {}
+    for name in dir(model):
+        meta = getattr(getattr(model, name, None), "_django_fsm", None)
+        if meta is not None:
+            found[name] = list(meta.transitions.values())
+    return found
+
+
+TRANSITION_NAMES = tuple(sorted(transitions_of()))

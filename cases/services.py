@@ -1,0 +1,814 @@
+"""The one path that changes a case's state, and message intake.
+
+Everything that moves a case (the suggestion job, the API, the admin, the customer pages,
+scheduled jobs) calls `case_transition`. It locks the row, re-checks who may act and the guard
+on the locked row, runs the transition, saves, writes exactly one `CaseEvent` and registers side
+effects for after the commit. A lost race is a `TransitionConflict`, never a double effect.
+"""
+
+import re
+import secrets
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.formats import date_format
+from django_fsm import can_proceed
+
+from cases.models import (
+    CUSTOMER,
+    STAFF,
+    SYSTEM,
+    TRANSITION_NAMES,
+    ActionKind,
+    ActorKind,
+    Case,
+    CaseEvent,
+    Message,
+    State,
+)
+from customers.models import ConfirmationRequest, Customer
+from review.models import Approval, Intent, ReviewItem, TrainingExample
+
+
+class TransitionError(Exception):
+    status = 400
+
+    def __init__(self, message: str, errors: dict | None = None):
+        super().__init__(message)
+        self.message = message
+        self.errors = errors or {}
+
+
+class InvalidPayload(TransitionError):
+    status = 400
+
+
+class TransitionForbidden(TransitionError):
+    status = 403
+
+
+class UnknownTransition(TransitionError):
+    status = 404
+
+
+class TransitionConflict(TransitionError):
+    status = 409
+
+
+@dataclass(frozen=True)
+class Actor:
+    kind: str
+    user: object = None
+    confirmation: ConfirmationRequest | None = None
+
+    @classmethod
+    def system(cls) -> "Actor":
+        return cls(ActorKind.SYSTEM)
+
+    @classmethod
+    def ai(cls) -> "Actor":
+        return cls(ActorKind.AI)
+
+    @classmethod
+    def staff(cls, user) -> "Actor":
+        supervisor = user.has_perm("cases.handle_escalated")
+        return cls(ActorKind.SUPERVISOR if supervisor else ActorKind.AGENT, user=user)
+
+    @classmethod
+    def customer(cls, confirmation: ConfirmationRequest | None = None) -> "Actor":
+        return cls(ActorKind.CUSTOMER, confirmation=confirmation)
+
+    @property
+    def role(self) -> str:
+        if self.kind in (ActorKind.AGENT, ActorKind.SUPERVISOR):
+            return STAFF
+        if self.kind == ActorKind.CUSTOMER:
+            return CUSTOMER
+        return SYSTEM
+
+
+@dataclass
+class Outcome:
+    """What a transition handler reports back to the path, for the event and after commit."""
+
+    reason_codes: list[str] = field(default_factory=list)
+    data: dict = field(default_factory=dict)
+    event_name: str = ""
+    after_commit: list[Callable[[], None]] = field(default_factory=list)
+
+
+def case_transition(*, case: Case | int, name: str, actor: Actor, payload=None) -> CaseEvent:
+    """Run transition `name` on the case for `actor`; return the one event it wrote."""
+    if name not in TRANSITION_NAMES:
+        raise UnknownTransition(f"There is no transition called {name!r}.")
+    data = clean_payload(name, payload)
+    pk = case.pk if isinstance(case, Case) else case
+    with transaction.atomic():
+        locked = (
+            Case.objects.select_for_update(of=("self",))
+            .select_related("current_suggestion", "customer")
+            .get(pk=pk)
+        )
+        method = getattr(locked, name)
+        meta = method._django_fsm
+        if actor.role not in meta.transitions[next(iter(meta.transitions))].custom["by"]:
+            raise TransitionForbidden(f"{name} is not available to {actor.role} actors.")
+        if actor.role == STAFF and not actor.user.has_perm("cases.work_case"):
+            raise TransitionForbidden("You may not work cases.")
+        expected = data.get("expected_state")
+        if (expected and expected != locked.state) or not meta.has_transition(locked.state):
+            raise conflict(locked, name)
+        if actor.role == STAFF and not meta.has_transition_perm(locked, locked.state, actor.user):
+            raise TransitionForbidden(denial_reason(locked, name, actor.user))
+        if not meta.conditions_met(locked, locked.state):
+            raise TransitionConflict(f"{name} is not possible now: {unmet_guard(locked, name)}.")
+        from_state = locked.state
+        outcome = HANDLERS[name](locked, actor, data)
+        locked.save()
+        suggestion = locked.current_suggestion
+        event = CaseEvent.objects.create(
+            case=locked,
+            name=outcome.event_name or name,
+            from_state=from_state,
+            to_state=locked.state,
+            actor_kind=actor.kind,
+            actor_user=actor.user,
+            confirmation=actor.confirmation,
+            suggestion=suggestion,
+            model_version=suggestion.model_label if suggestion else "",
+            policy_version=suggestion.policy_version if suggestion else None,
+            reason_codes=outcome.reason_codes,
+            comment=data.get("comment", "") or data.get("reason", ""),
+            data=outcome.data,
+        )
+        for effect in outcome.after_commit:
+            transaction.on_commit(effect, robust=True)
+    return event
+
+
+def conflict(case: Case, name: str) -> TransitionConflict:
+    """Say who got there first, in words an agent understands."""
+    last = case.events.filter(to_state=case.state).select_related("actor_user").last()
+    if last is None:
+        return TransitionConflict(f"{name} is not possible while the case is {case.state}.")
+    when = date_format(timezone.localtime(last.created_at), "H:i")
+    return TransitionConflict(
+        f"Already handled by {last.actor_display} at {when}: "
+        f"the case is now {case.get_state_display().lower()}.",
+        errors={"state": case.state, "handled_by": last.actor_display},
+    )
+
+
+def unmet_guard(case: Case, name: str) -> str:
+    if name in ("approve", "amend", "route_to_review", "automate") and not case.has_suggestion():
+        return "there is no suggestion yet"
+    if name == "automate":
+        return (
+            "the suggestion needs a human (" + ", ".join(case.current_suggestion.reason_codes) + ")"
+        )
+    if name == "route_to_review":
+        return "the suggestion may be automated"
+    if name in ("customer_accept", "customer_decline"):
+        return "there is no open confirmation for the current proposal"
+    if name == "expire":
+        return "the customer's deadline has not passed"
+    return "its guard is not met"
+
+
+def denial_reason(case: Case, name: str, user) -> str:
+    if case.state == State.ESCALATED and not user.has_perm("cases.handle_escalated"):
+        return "Escalated cases are decided by a supervisor."
+    suggestion = case.current_suggestion
+    if name in ("approve", "amend") and suggestion is not None:
+        if suggestion.risk_class == "legal" and not user.has_perm("cases.decide_legal"):
+            return "A suggestion with legal risk needs a supervisor."
+        if suggestion.four_eyes and suggestion.approvals.filter(user=user).exists():
+            return "You approved already; four eyes need a second person."
+    return f"You may not {name.replace('_', ' ')} this case."
+
+
+# Payloads: validated before any lock is taken; errors name the field.
+
+MAX_TEXT = 20_000
+
+
+def clean_text(data: dict, key: str, *, required: bool = False, limit: int = MAX_TEXT) -> str:
+    value = data.get(key, "")
+    if value is None:
+        value = ""
+    if not isinstance(value, str):
+        raise InvalidPayload(f"{key} must be text.", {key: ["Must be text."]})
+    value = value.strip()
+    if "\x00" in value:
+        raise InvalidPayload(f"{key} contains NUL characters.", {key: ["NUL is not allowed."]})
+    if len(value) > limit:
+        raise InvalidPayload(f"{key} is too long.", {key: [f"At most {limit} characters."]})
+    if required and not value:
+        raise InvalidPayload(f"{key} is required.", {key: ["This field is required."]})
+    return value
+
+
+def clean_options(value) -> list[dict]:
+    if not isinstance(value, list) or not 1 <= len(value) <= 10:
+        raise InvalidPayload("options must be a list of 1 to 10.", {"options": ["1 to 10 items."]})
+    options = []
+    for index, item in enumerate(value, start=1):
+        if isinstance(item, str):
+            item = {"id": str(index), "label": item}
+        if not isinstance(item, dict) or not str(item.get("label", "")).strip():
+            raise InvalidPayload("Each option needs a label.", {"options": ["Needs a label."]})
+        label = clean_text({"label": str(item["label"])}, "label", required=True, limit=200)
+        options.append({"id": str(item.get("id") or index)[:40], "label": label})
+    if len({option["id"] for option in options}) != len(options):
+        raise InvalidPayload("Option ids must be distinct.", {"options": ["Duplicate id."]})
+    return options
+
+
+def clean_adjustment(value) -> dict:
+    if not isinstance(value, dict) or not value:
+        raise InvalidPayload(
+            "adjustment must be an object.", {"adjustment": ["Must be an object."]}
+        )
+    return {str(k)[:40]: clean_text({"v": str(v)}, "v", limit=1000) for k, v in value.items()}
+
+
+def clean_payload(name: str, payload) -> dict:
+    if payload is None:
+        payload = {}
+    if not isinstance(payload, dict):
+        raise InvalidPayload("The payload must be a JSON object.")
+    data = {"comment": clean_text(payload, "comment")}
+    if payload.get("expected_state"):
+        data["expected_state"] = clean_text(payload, "expected_state", limit=20)
+    if "suggestion" in payload and payload["suggestion"] not in (None, ""):
+        try:
+            data["suggestion"] = int(payload["suggestion"])
+        except (TypeError, ValueError):
+            raise InvalidPayload(
+                "suggestion must be an id.", {"suggestion": ["Not an id."]}
+            ) from None
+    if name == "escalate":
+        data["reason"] = clean_text(payload, "reason", required=True, limit=2000)
+    elif name == "reply":
+        data["text"] = clean_text(payload, "text", required=True)
+    elif name == "propose":
+        if payload.get("options"):
+            data["options"] = clean_options(payload["options"])
+        elif payload.get("adjustment"):
+            data["adjustment"] = clean_adjustment(payload["adjustment"])
+        else:
+            raise InvalidPayload(
+                "A proposal needs options or an adjustment.",
+                {"options": ["Give options or an adjustment."]},
+            )
+    elif name == "amend":
+        data.update(clean_amendment(payload))
+    elif name == "customer_accept":
+        data["option"] = clean_text(payload, "option", limit=40)
+    elif name == "reopen":
+        data["reason_code"] = payload.get("reason_code") or "customer_replied"
+        if data["reason_code"] not in ("customer_replied", "customer_feedback_negative"):
+            raise InvalidPayload("Unknown reason code.", {"reason_code": ["Unknown."]})
+    return data
+
+
+def clean_amendment(payload: dict) -> dict:
+    amendment = {}
+    if payload.get("intent"):
+        slug = clean_text(payload, "intent", limit=60)
+        intent = Intent.objects.filter(slug=slug).first()
+        if intent is None:
+            raise InvalidPayload("Unknown intent.", {"intent": [f"No intent {slug!r}."]})
+        amendment["intent"] = intent
+    if payload.get("action"):
+        if payload["action"] not in ActionKind.values:
+            raise InvalidPayload("Unknown action.", {"action": ["Unknown action."]})
+        amendment["action"] = payload["action"]
+    if payload.get("reply"):
+        amendment["reply"] = clean_text(payload, "reply", required=True)
+    if payload.get("options"):
+        amendment["options"] = clean_options(payload["options"])
+    if payload.get("adjustment"):
+        amendment["adjustment"] = clean_adjustment(payload["adjustment"])
+    if not amendment:
+        raise InvalidPayload(
+            "An amendment changes the intent, action, reply, options or adjustment.",
+            {"reply": ["Change at least one thing, or approve instead."]},
+        )
+    return amendment
+
+
+# Handlers: run inside the path's lock; each calls its FSM method exactly once (or, for the
+# first of four eyes, not at all) and reports what to record.
+
+
+def handle_automate(case: Case, actor: Actor, data: dict) -> Outcome:
+    suggestion = case.current_suggestion
+    case.automate()
+    outcome = Outcome(reason_codes=suggestion.reason_codes)
+    carry_out(case, outcome, proposal_of(suggestion), author=Message.AuthorKind.AI)
+    return outcome
+
+
+def handle_route_to_review(case: Case, actor: Actor, data: dict) -> Outcome:
+    suggestion = case.current_suggestion
+    case.route_to_review()
+    open_review(case, suggestion.reason_codes)
+    return Outcome(reason_codes=suggestion.reason_codes)
+
+
+def handle_approve(case: Case, actor: Actor, data: dict, amendment: dict | None = None) -> Outcome:
+    suggestion = case.current_suggestion
+    if data.get("suggestion") and data["suggestion"] != suggestion.pk:
+        raise TransitionConflict("The suggestion changed since you looked; review the new one.")
+    name = "amend" if amendment else "approve"
+    Approval.objects.update_or_create(
+        suggestion=suggestion, user=actor.user, defaults={"payload": serialise(amendment or {})}
+    )
+    if suggestion.approvals.count() < suggestion.approvals_needed:
+        return Outcome(event_name="approval_recorded", data={"for": name, "four_eyes": True})
+    # The last amendment recorded (by either pair of eyes) is what goes out.
+    amended = next(
+        (a.payload for a in suggestion.approvals.order_by("-created_at") if a.payload), {}
+    )
+    proposal = proposal_of(suggestion) | deserialise(amended)
+    if proposal["action"] == ActionKind.MANUAL:
+        raise InvalidPayload(
+            "A manual suggestion cannot be approved: take the case over, or amend the action.",
+            {"action": ["Manual handling needs a person: take over."]},
+        )
+    if proposal["action"] == ActionKind.CHOOSE and not proposal["options"]:
+        raise InvalidPayload("A choice needs options.", {"options": ["Give options."]})
+    getattr(case, name)(action=proposal["action"])
+    outcome = Outcome(data={"amended": sorted(amended)} if amended else {})
+    carry_out(case, outcome, proposal, author=Message.AuthorKind.AGENT, user=actor.user)
+    decide_review(case, actor, "amended" if amended else "approved")
+    intent = proposal["intent"] or suggestion.intent
+    if intent is not None:
+        corrected = suggestion.intent_id != intent.pk
+        learn(
+            case,
+            suggestion,
+            intent,
+            source=TrainingExample.Source.AGENT_AMEND
+            if amended
+            else TrainingExample.Source.AGENT_APPROVE,
+            verdict=TrainingExample.Verdict.CORRECTED
+            if corrected
+            else TrainingExample.Verdict.CONFIRMED,
+            user=actor.user,
+        )
+    return outcome
+
+
+def handle_amend(case: Case, actor: Actor, data: dict) -> Outcome:
+    amendment = {
+        k: data[k] for k in ("intent", "action", "reply", "options", "adjustment") if k in data
+    }
+    if "intent" in amendment and "action" not in amendment:
+        amendment["action"] = amendment["intent"].action
+    return handle_approve(case, actor, data, amendment=amendment)
+
+
+def handle_take_over(case: Case, actor: Actor, data: dict) -> Outcome:
+    case.take_over(user=actor.user)
+    decide_review(case, actor, "taken_over")
+    suggestion = case.current_suggestion
+    if suggestion is not None and suggestion.intent is not None:
+        learn(
+            case,
+            suggestion,
+            suggestion.intent,
+            source=TrainingExample.Source.AGENT_TAKE_OVER,
+            verdict=TrainingExample.Verdict.REJECTED,
+            user=actor.user,
+        )
+    return Outcome(data={"assignee": actor.user.get_username()})
+
+
+def handle_escalate(case: Case, actor: Actor, data: dict) -> Outcome:
+    previous = ReviewItem.objects.open().filter(case=case).first()
+    codes = list(previous.reason_codes) if previous else []
+    decide_review(case, actor, "escalated")
+    case.escalate()
+    open_review(case, [*codes, "escalated"] if "escalated" not in codes else codes)
+    return Outcome(reason_codes=["escalated"])
+
+
+def handle_reply(case: Case, actor: Actor, data: dict) -> Outcome:
+    case.reply()
+    outcome = Outcome()
+    proposal = {
+        "intent": None,
+        "action": ActionKind.REPLY,
+        "reply": data["text"],
+        "options": [],
+        "adjustment": {},
+    }
+    carry_out(case, outcome, proposal, author=Message.AuthorKind.AGENT, user=actor.user)
+    return outcome
+
+
+def handle_propose(case: Case, actor: Actor, data: dict) -> Outcome:
+    case.propose()
+    action = ActionKind.CHOOSE if data.get("options") else ActionKind.CONFIRM
+    proposal = {
+        "intent": None,
+        "action": action,
+        "reply": data.get("comment", ""),
+        "options": data.get("options", []),
+        "adjustment": data.get("adjustment", {}),
+    }
+    outcome = Outcome()
+    carry_out(case, outcome, proposal, author=Message.AuthorKind.AGENT, user=actor.user)
+    return outcome
+
+
+def customer_confirmation(case: Case, actor: Actor) -> ConfirmationRequest:
+    """The actor's confirmation must be this case's open one, for the current proposal."""
+    confirmation = actor.confirmation
+    if (
+        confirmation is None
+        or confirmation.case_id != case.pk
+        or confirmation.proposal_version != case.proposal_version
+        or not ConfirmationRequest.objects.open().filter(pk=confirmation.pk).exists()
+    ):
+        raise TransitionConflict("This link is no longer valid for the case's current proposal.")
+    return ConfirmationRequest.objects.select_for_update().get(pk=confirmation.pk)
+
+
+def handle_customer_accept(case: Case, actor: Actor, data: dict) -> Outcome:
+    confirmation = customer_confirmation(case, actor)
+    outcome_data = {"accepted": True, "comment": data.get("comment", "")}
+    if confirmation.kind == ConfirmationRequest.Kind.CHOOSE:
+        if data.get("option") not in confirmation.option_ids():
+            raise InvalidPayload("Choose one of the offered options.", {"option": ["Not offered."]})
+        chosen = next(o for o in confirmation.options if str(o["id"]) == data["option"])
+        outcome_data["option"] = chosen
+    else:
+        outcome_data["adjustment"] = confirmation.adjustment
+    case.customer_accept()
+    case.outcome = outcome_data
+    case.resolved_at = timezone.now()
+    settle(confirmation, ConfirmationRequest.Status.ACCEPTED, outcome_data)
+    suggestion = case.current_suggestion
+    if suggestion is not None and suggestion.intent is not None:
+        learn(
+            case,
+            suggestion,
+            suggestion.intent,
+            source=TrainingExample.Source.CUSTOMER_ACCEPT,
+            verdict=TrainingExample.Verdict.CONFIRMED,
+        )
+    return Outcome(data=outcome_data)
+
+
+def handle_customer_decline(case: Case, actor: Actor, data: dict) -> Outcome:
+    confirmation = customer_confirmation(case, actor)
+    outcome_data = {"accepted": False, "comment": data.get("comment", "")}
+    case.customer_decline()
+    settle(confirmation, ConfirmationRequest.Status.DECLINED, outcome_data)
+    open_review(case, ["customer_declined"])
+    suggestion = case.current_suggestion
+    if suggestion is not None and suggestion.intent is not None:
+        learn(
+            case,
+            suggestion,
+            suggestion.intent,
+            source=TrainingExample.Source.CUSTOMER_DECLINE,
+            verdict=TrainingExample.Verdict.REJECTED,
+        )
+    return Outcome(reason_codes=["customer_declined"], data=outcome_data)
+
+
+def handle_expire(case: Case, actor: Actor, data: dict) -> Outcome:
+    case.expire()
+    case.confirmations.pending().update(status=ConfirmationRequest.Status.EXPIRED)
+    open_review(case, ["customer_no_answer"])
+    return Outcome(reason_codes=["customer_no_answer"])
+
+
+def handle_reopen(case: Case, actor: Actor, data: dict) -> Outcome:
+    case.reopen()
+    # A pending question is moot once the customer writes: the old link must not decide.
+    case.confirmations.pending().update(status=ConfirmationRequest.Status.SUPERSEDED)
+    case.resolved_at = None
+    open_review(case, [data["reason_code"]])
+    return Outcome(reason_codes=[data["reason_code"]])
+
+
+def handle_close(case: Case, actor: Actor, data: dict) -> Outcome:
+    case.close()
+    case.closed_at = timezone.now()
+    return Outcome()
+
+
+HANDLERS = {
+    "automate": handle_automate,
+    "route_to_review": handle_route_to_review,
+    "approve": handle_approve,
+    "amend": handle_amend,
+    "take_over": handle_take_over,
+    "escalate": handle_escalate,
+    "reply": handle_reply,
+    "propose": handle_propose,
+    "customer_accept": handle_customer_accept,
+    "customer_decline": handle_customer_decline,
+    "expire": handle_expire,
+    "reopen": handle_reopen,
+    "close": handle_close,
+}
+assert set(HANDLERS) == set(TRANSITION_NAMES), "every transition needs its handler"
+
+
+# Helpers the handlers share.
+
+
+def proposal_of(suggestion) -> dict:
+    return {
+        "intent": suggestion.intent,
+        "action": suggestion.action,
+        "reply": suggestion.draft_reply,
+        "options": suggestion.options,
+        "adjustment": suggestion.adjustment,
+    }
+
+
+def serialise(amendment: dict) -> dict:
+    return {k: (v.slug if isinstance(v, Intent) else v) for k, v in amendment.items()}
+
+
+def deserialise(payload: dict) -> dict:
+    result = dict(payload)
+    if "intent" in result:
+        result["intent"] = Intent.objects.get(slug=result["intent"])
+    return result
+
+
+def carry_out(case: Case, outcome: Outcome, proposal: dict, *, author: str, user=None) -> None:
+    """Do what the approved proposal says: reply, or ask the customer to decide."""
+    if case.state == State.RESOLVED:
+        case.resolved_at = timezone.now()
+        if proposal["reply"]:
+            message = outbound_message(case, proposal["reply"], author=author, user=user)
+            outcome.data["message"] = message.pk
+            outcome.after_commit.append(lambda: enqueue("cases.tasks.message_send", message.pk))
+        return
+    case.proposal_version += 1
+    kind = ConfirmationRequest.Kind(proposal["action"])
+    case.proposal = {
+        "kind": kind.value,
+        "options": proposal["options"],
+        "adjustment": proposal["adjustment"],
+        "text": proposal["reply"],
+    }
+    confirmation, _token = ConfirmationRequest.issue(
+        case=case, kind=kind, options=proposal["options"], adjustment=proposal["adjustment"]
+    )
+    outcome.data["confirmation"] = confirmation.pk
+    outcome.data["proposal_version"] = case.proposal_version
+
+
+def outbound_message(case: Case, text: str, *, author: str, user=None) -> Message:
+    last_in = case.messages.filter(direction=Message.Direction.INBOUND).last()
+    return Message.objects.create(
+        case=case,
+        direction=Message.Direction.OUTBOUND,
+        author_kind=author,
+        author_user=user,
+        channel=case.channel,
+        subject=reply_subject(case),
+        text=text,
+        language=case.language,
+        message_id=new_message_id(case),
+        in_reply_to=last_in.message_id if last_in else "",
+        references=" ".join(filter(None, [last_in.references, last_in.message_id]))
+        if last_in
+        else "",
+    )
+
+
+def reply_subject(case: Case) -> str:
+    subject = case.subject or "Your request"
+    if not subject.lower().startswith("re:"):
+        subject = f"Re: {subject}"
+    return f"{subject} [#{case.reference}]"[:255]
+
+
+def new_message_id(case: Case) -> str:
+    domain = settings.DEFAULT_FROM_EMAIL.rpartition("@")[2] or "localhost"
+    return f"<{case.reference}.{secrets.token_hex(8)}@{domain}>"
+
+
+def open_review(case: Case, reason_codes: list[str]) -> ReviewItem:
+    ReviewItem.objects.open().filter(case=case).update(
+        status=ReviewItem.Status.DECIDED, decision="superseded", decided_at=timezone.now()
+    )
+    return ReviewItem.objects.create(
+        case=case, suggestion=case.current_suggestion, reason_codes=reason_codes
+    )
+
+
+def decide_review(case: Case, actor: Actor, decision: str) -> None:
+    ReviewItem.objects.open().filter(case=case).update(
+        status=ReviewItem.Status.DECIDED,
+        decision=decision,
+        decided_by=actor.user,
+        decided_at=timezone.now(),
+    )
+
+
+def settle(confirmation: ConfirmationRequest, status: str, outcome: dict) -> None:
+    confirmation.status = status
+    confirmation.outcome = outcome
+    confirmation.decided_at = timezone.now()
+    confirmation.save(update_fields=["status", "outcome", "decided_at"])
+
+
+def learn(case, suggestion, intent, *, source, verdict, user=None) -> None:
+    message = suggestion.message
+    if message is None or not message.text:
+        return
+    TrainingExample.objects.create(
+        text=message.text,
+        language=message.language or case.language,
+        intent=intent,
+        source=source,
+        verdict=verdict,
+        case=case,
+        suggestion=suggestion,
+        predicted_intent=suggestion.intent,
+        created_by=user,
+    )
+
+
+def enqueue(func: str, *args) -> None:
+    from django_q.tasks import async_task
+
+    async_task(func, *args)
+
+
+# Intake.
+
+REFERENCE_IN_SUBJECT = re.compile(r"\[#([2-9A-HJKMNP-Z]{8})\]")
+
+
+@dataclass(frozen=True)
+class Intake:
+    case: Case
+    message: Message
+    created: bool
+
+
+def message_receive(
+    *,
+    from_email: str,
+    body: str,
+    subject: str = "",
+    from_name: str = "",
+    channel: str = "api",
+    external_id: str = "",
+    message_id: str = "",
+    in_reply_to: str = "",
+    references: str = "",
+    html: str = "",
+    language: str = "",
+) -> Intake:
+    """Store an inbound message on the right case (new, continued or follow-up); idempotent."""
+    if external_id:
+        existing = (
+            Message.objects.filter(channel=channel, external_id=external_id)
+            .select_related("case")
+            .first()
+        )
+        if existing is not None:
+            return Intake(existing.case, existing, created=False)
+    try:
+        with transaction.atomic():
+            customer = Customer.objects.for_email(from_email, name=from_name, language=language)
+            case = thread_case(customer, subject, in_reply_to, references)
+            previous = None
+            if case is not None and case.state == State.CLOSED:
+                previous, case = case, None
+            if case is None:
+                case = Case(
+                    customer=customer,
+                    subject=subject[:255],
+                    channel=channel,
+                    language=language or customer.language,
+                    previous_case=previous,
+                )
+                case.set_priority(case.priority)
+                case.save()
+            message = Message.objects.create(
+                case=case,
+                direction=Message.Direction.INBOUND,
+                author_kind=Message.AuthorKind.CUSTOMER,
+                channel=channel,
+                subject=subject[:255],
+                text=body,
+                html=html,
+                language=language,
+                external_id=external_id,
+                message_id=message_id[:255],
+                in_reply_to=in_reply_to[:255],
+                references=references,
+            )
+            after_message(case, message, previous)
+    except IntegrityError:
+        # The same external_id delivered concurrently: the other request stored it.
+        existing = Message.objects.filter(channel=channel, external_id=external_id).first()
+        if not external_id or existing is None:
+            raise
+        return Intake(existing.case, existing, created=False)
+    return Intake(case, message, created=True)
+
+
+def thread_case(customer: Customer, subject: str, in_reply_to: str, references: str):
+    """Find the customer's case this message continues: by our Message-ID, then by reference.
+
+    Only the case's own customer can continue it: a forged reference from another sender
+    starts a new case instead of appending to someone else's.
+    """
+    ids = [i for i in [in_reply_to, *references.split()] if i]
+    if ids:
+        known = (
+            Message.objects.filter(message_id__in=ids[:50], case__customer=customer)
+            .select_related("case")
+            .order_by("-created_at")
+            .first()
+        )
+        if known is not None:
+            return known.case
+    match = REFERENCE_IN_SUBJECT.search(subject or "")
+    if match:
+        return Case.objects.filter(reference=match.group(1), customer=customer).first()
+    return None
+
+
+def after_message(case: Case, message: Message, previous: Case | None) -> None:
+    """Record the arrival, and move the case if the message changes what it waits for."""
+    if case.state == State.NEW:
+        CaseEvent.objects.create(
+            case=case,
+            name="message_received",
+            from_state=case.state,
+            to_state=case.state,
+            actor_kind=ActorKind.CUSTOMER,
+            data={
+                "message": message.pk,
+                **({"previous_case": previous.reference} if previous else {}),
+            },
+        )
+        transaction.on_commit(lambda: enqueue("review.tasks.suggest_case", case.pk), robust=True)
+    elif can_proceed(case.reopen, check_conditions=False):
+        case_transition(
+            case=case,
+            name="reopen",
+            actor=Actor.customer(),
+            payload={"reason_code": "customer_replied"},
+        )
+    else:
+        CaseEvent.objects.create(
+            case=case,
+            name="message_received",
+            from_state=case.state,
+            to_state=case.state,
+            actor_kind=ActorKind.CUSTOMER,
+            data={"message": message.pk},
+        )
+
+
+def close_quiet_cases(*, days: int | None = None, now=None) -> int:
+    """Close resolved cases without news for `days`; return how many were closed."""
+    closed = 0
+    cutoff_days = settings.CLOSE_AFTER_DAYS if days is None else days
+    for pk in Case.objects.quiet_resolved(cutoff_days, now).values_list("pk", flat=True):
+        try:
+            case_transition(case=pk, name="close", actor=Actor.system())
+            closed += 1
+        except TransitionConflict:
+            continue  # reopened meanwhile
+    return closed
+
+
+def expire_confirmations(*, now=None) -> int:
+    """Route cases whose customer did not answer in time back to review."""
+    now = now or timezone.now()
+    expired = 0
+    due = (
+        ConfirmationRequest.objects.pending()
+        .filter(expires_at__lte=now)
+        .values_list("case_id", flat=True)
+        .distinct()
+    )
+    for case_id in due:
+        try:
+            case_transition(case=case_id, name="expire", actor=Actor.system())
+            expired += 1
+        except TransitionConflict:
+            continue
+    return expired

@@ -1,0 +1,329 @@
+"""The decision layer: intents and their policy, suggestions, review items, the learning loop."""
+
+import hashlib
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models, transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from cases.models import ActionKind
+
+
+class Intent(models.Model):
+    """What a customer wants, what the AI then proposes, and the policy supervisors own."""
+
+    class Mode(models.TextChoices):
+        ASSIST = "assist", _("Assist: a human always decides")
+        AUTO = "auto", _("Auto: the AI may act when every condition passes")
+
+    class RiskClass(models.TextChoices):
+        NONE = "none", _("None")
+        FINANCIAL = "financial", _("Financial")
+        LEGAL = "legal", _("Legal")
+
+    POLICY_FIELDS = (
+        "mode",
+        "threshold",
+        "risk_class",
+        "amount_limit",
+        "required_slots",
+        "qa_sample_rate",
+        "four_eyes",
+    )
+
+    slug = models.SlugField(max_length=60, unique=True)
+    name = models.CharField(max_length=120)
+    name_de = models.CharField(max_length=120, blank=True)
+    action = models.CharField(max_length=10, choices=ActionKind.choices, default=ActionKind.REPLY)
+    reply_templates = models.JSONField(
+        default=dict, blank=True, help_text=_('Draft reply per language: {"en": "…", "de": "…"}.')
+    )
+    is_out_of_scope = models.BooleanField(
+        default=False, help_text=_("The catch-all for messages the business does not handle.")
+    )
+    # The policy.
+    mode = models.CharField(max_length=10, choices=Mode.choices, default=Mode.ASSIST)
+    threshold = models.FloatField(
+        default=0.85, validators=[MinValueValidator(0.0), MaxValueValidator(1.0)]
+    )
+    risk_class = models.CharField(max_length=12, choices=RiskClass.choices, default=RiskClass.NONE)
+    amount_limit = models.DecimalField(max_digits=12, decimal_places=2, null=True, blank=True)
+    required_slots = models.JSONField(default=list, blank=True)
+    qa_sample_rate = models.FloatField(
+        default=0.0, validators=[MinValueValidator(0.0), MaxValueValidator(1.0)]
+    )
+    four_eyes = models.BooleanField(default=False)
+    policy_version = models.PositiveIntegerField(default=0, editable=False)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["slug"]
+
+    def __str__(self):
+        return self.name
+
+    def save(self, *args, changed_by=None, **kwargs):
+        """Save; a changed policy becomes a new numbered version that events can cite."""
+        with transaction.atomic():
+            latest = self.policy_versions.first() if self.pk else None
+            if latest is None or latest.snapshot != self.policy_snapshot():
+                self.policy_version += 1
+                super().save(*args, **kwargs)
+                PolicyVersion.objects.create(
+                    intent=self,
+                    version=self.policy_version,
+                    snapshot=self.policy_snapshot(),
+                    changed_by=changed_by,
+                )
+            else:
+                super().save(*args, **kwargs)
+
+    def clean(self):
+        if self.action == ActionKind.MANUAL and self.mode == self.Mode.AUTO:
+            raise ValidationError({"mode": _("Manual intents cannot be automated.")})
+
+    def policy_snapshot(self) -> dict:
+        snapshot = {field: getattr(self, field) for field in self.POLICY_FIELDS}
+        if snapshot["amount_limit"] is not None:
+            snapshot["amount_limit"] = str(snapshot["amount_limit"])
+        return snapshot
+
+    def display_name(self, language: str = "en") -> str:
+        return self.name_de if language == "de" and self.name_de else self.name
+
+
+class PolicyVersion(models.Model):
+    intent = models.ForeignKey(Intent, on_delete=models.CASCADE, related_name="policy_versions")
+    version = models.PositiveIntegerField()
+    snapshot = models.JSONField()
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-version"]
+        constraints = [
+            models.UniqueConstraint(fields=["intent", "version"], name="unique_policy_version")
+        ]
+
+    def __str__(self):
+        return f"{self.intent.slug} v{self.version}"
+
+
+class ModelVersionQuerySet(models.QuerySet):
+    def active(self, engine: str | None = None):
+        return self.filter(is_active=True, engine=engine or settings.ENGINE).first()
+
+
+class ModelVersion(models.Model):
+    """A trained engine model: the blob, its checksum and its evaluation figures."""
+
+    engine = models.CharField(max_length=40)
+    label = models.CharField(max_length=80, unique=True)
+    blob = models.BinaryField()
+    sha256 = models.CharField(max_length=64)
+    metrics = models.JSONField(default=dict, blank=True)
+    labels = models.JSONField(default=list, blank=True)
+    n_examples = models.PositiveIntegerField(default=0)
+    is_active = models.BooleanField(default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = ModelVersionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["engine"], condition=models.Q(is_active=True), name="one_active_per_engine"
+            )
+        ]
+
+    def __str__(self):
+        return self.label
+
+    @staticmethod
+    def checksum(blob: bytes) -> str:
+        return hashlib.sha256(blob).hexdigest()
+
+    def verified_blob(self) -> bytes:
+        blob = bytes(self.blob)
+        if self.checksum(blob) != self.sha256:
+            raise ValueError(f"model {self.label}: checksum mismatch, refusing to load")
+        return blob
+
+    def activate(self) -> None:
+        with transaction.atomic():
+            ModelVersion.objects.filter(engine=self.engine, is_active=True).update(is_active=False)
+            self.is_active = True
+            self.save(update_fields=["is_active"])
+
+
+class Suggestion(models.Model):
+    """What the AI proposes for one message of a case, and the routing decided when stored."""
+
+    case = models.ForeignKey("cases.Case", on_delete=models.PROTECT, related_name="suggestions")
+    message = models.ForeignKey(
+        "cases.Message", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    engine = models.CharField(max_length=40)
+    model_version = models.ForeignKey(
+        ModelVersion, null=True, blank=True, on_delete=models.PROTECT, related_name="suggestions"
+    )
+    model_label = models.CharField(max_length=80, blank=True)
+    intent = models.ForeignKey(Intent, null=True, blank=True, on_delete=models.PROTECT)
+    confidence = models.FloatField(default=0.0)
+    alternatives = models.JSONField(default=list, blank=True)
+    slots = models.JSONField(default=dict, blank=True)
+    risk_flags = models.JSONField(default=list, blank=True)
+    action = models.CharField(max_length=10, choices=ActionKind.choices, default=ActionKind.MANUAL)
+    options = models.JSONField(default=list, blank=True)
+    adjustment = models.JSONField(default=dict, blank=True)
+    draft_reply = models.TextField(blank=True)
+    language = models.CharField(max_length=8, default="en")
+    # The routing decision, computed once from the policy when the suggestion is stored.
+    automatable = models.BooleanField(default=False)
+    reason_codes = models.JSONField(default=list, blank=True)
+    risk_class = models.CharField(max_length=12, default="none")
+    four_eyes = models.BooleanField(default=False)
+    policy_version = models.PositiveIntegerField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            # The suggestion job may run twice (at-least-once delivery); it suggests once.
+            models.UniqueConstraint(fields=["case", "message"], name="one_suggestion_per_message")
+        ]
+
+    def __str__(self):
+        return f"{self.intent or 'no intent'} ({self.confidence:.2f}) for {self.case_id}"
+
+    @property
+    def approvals_needed(self) -> int:
+        return 2 if self.four_eyes else 1
+
+
+class Approval(models.Model):
+    """One person's approval of a suggestion; four-eyes needs two distinct ones."""
+
+    suggestion = models.ForeignKey(Suggestion, on_delete=models.PROTECT, related_name="approvals")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT)
+    payload = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["suggestion", "user"], name="one_approval_per_user")
+        ]
+
+    def __str__(self):
+        return f"{self.user} approved suggestion {self.suggestion_id}"
+
+
+class ReviewItemQuerySet(models.QuerySet):
+    def open(self):
+        return self.filter(status__in=[ReviewItem.Status.OPEN, ReviewItem.Status.CLAIMED])
+
+    def claim(self, pk: int, user) -> bool:
+        """Claim an open item with one conditional UPDATE; False if someone else was first."""
+        return bool(
+            self.filter(pk=pk, status=ReviewItem.Status.OPEN).update(
+                status=ReviewItem.Status.CLAIMED, claimed_by=user, claimed_at=timezone.now()
+            )
+        )
+
+
+class ReviewItem(models.Model):
+    """Why a human was asked to look at a case, who took it, and what they decided."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("Open")
+        CLAIMED = "claimed", _("Claimed")
+        DECIDED = "decided", _("Decided")
+
+    case = models.ForeignKey("cases.Case", on_delete=models.PROTECT, related_name="review_items")
+    suggestion = models.ForeignKey(
+        Suggestion, null=True, blank=True, on_delete=models.PROTECT, related_name="review_items"
+    )
+    reason_codes = models.JSONField(default=list)
+    status = models.CharField(
+        max_length=10, choices=Status.choices, default=Status.OPEN, db_index=True
+    )
+    claimed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    decision = models.CharField(max_length=20, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    objects = ReviewItemQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["case"],
+                condition=models.Q(status__in=["open", "claimed"]),
+                name="one_open_review_item_per_case",
+            )
+        ]
+
+    def __str__(self):
+        return f"Review of {self.case_id}: {', '.join(self.reason_codes)}"
+
+
+class TrainingExample(models.Model):
+    """A labelled message: seeded, or a human's or customer's verdict on a suggestion."""
+
+    class Source(models.TextChoices):
+        SEED = "seed", _("Seed data")
+        AGENT_APPROVE = "agent_approve", _("Agent approved")
+        AGENT_AMEND = "agent_amend", _("Agent amended")
+        AGENT_TAKE_OVER = "agent_take_over", _("Agent took over")
+        CUSTOMER_ACCEPT = "customer_accept", _("Customer accepted")
+        CUSTOMER_DECLINE = "customer_decline", _("Customer declined")
+        CUSTOMER_FEEDBACK = "customer_feedback", _("Customer feedback")
+
+    class Verdict(models.TextChoices):
+        CONFIRMED = "confirmed", _("The AI's intent was right")
+        CORRECTED = "corrected", _("A human gave the right intent")
+        REJECTED = "rejected", _("The proposal was rejected")
+
+    text = models.TextField()
+    language = models.CharField(max_length=8, default="en")
+    intent = models.ForeignKey(Intent, on_delete=models.PROTECT, related_name="examples")
+    source = models.CharField(max_length=20, choices=Source.choices)
+    verdict = models.CharField(max_length=10, choices=Verdict.choices, default="confirmed")
+    case = models.ForeignKey(
+        "cases.Case", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    suggestion = models.ForeignKey(
+        Suggestion, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    predicted_intent = models.ForeignKey(
+        Intent, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"{self.intent.slug}: {self.text[:40]}"
+
+    @property
+    def is_label(self) -> bool:
+        """Usable for training: the intent is known to be right."""
+        return self.verdict != self.Verdict.REJECTED

@@ -1,0 +1,208 @@
+"""Suggest for a case, route it, and train the engine from what people decided."""
+
+import logging
+import re
+from datetime import date, timedelta
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone, translation
+from django.utils.formats import date_format
+
+from cases.models import ActionKind, Case, Message, Priority
+from cases.services import Actor, case_transition
+from review.engine.classifier import IntentClassifier, Prediction
+from review.engine.language import detect_language
+from review.engine.risks import detect_risks
+from review.engine.slots import extract_slots
+from review.models import Intent, ModelVersion, Suggestion, TrainingExample
+from review.policy import route
+
+logger = logging.getLogger(__name__)
+
+# One loaded model per process, keyed by version id: loading costs far more than predicting.
+_classifiers: dict[int, IntentClassifier] = {}
+
+
+def active_classifier() -> tuple[ModelVersion | None, IntentClassifier | None]:
+    version = (
+        ModelVersion.objects.filter(is_active=True, engine=settings.ENGINE).defer("blob").first()
+    )
+    if version is None:
+        return None, None
+    if version.pk not in _classifiers:
+        _classifiers.clear()
+        _classifiers[version.pk] = IntentClassifier.from_bytes(version.verified_blob())
+    return version, _classifiers[version.pk]
+
+
+PLACEHOLDER = re.compile(r"\{(\w+)\}")
+
+
+def render_template(template: str, values: dict) -> str:
+    """Fill {name} placeholders; unknown ones stay visible for the agent to complete."""
+    return PLACEHOLDER.sub(lambda m: str(values.get(m.group(1), m.group(0))), template)
+
+
+def business_days_after(start: date, count: int, *, skip: int = 2) -> list[date]:
+    days, current = [], start + timedelta(days=skip)
+    while len(days) < count:
+        if current.weekday() < 5:
+            days.append(current)
+        current += timedelta(days=1)
+    return days
+
+
+def date_options(slots: dict, language: str, today: date) -> list[dict]:
+    """Offer the customer's own future dates first, then the next free business days."""
+    wanted = [date.fromisoformat(d) for d in slots.get("dates", [])]
+    candidates = [d for d in wanted if d > today + timedelta(days=1) and d.weekday() < 5]
+    for day in business_days_after(today, 3):
+        if len(candidates) >= 3:
+            break
+        if day not in candidates:
+            candidates.append(day)
+    with translation.override(language):
+        return [{"id": d.isoformat(), "label": date_format(d, "l, j F Y")} for d in candidates[:3]]
+
+
+def adjustment_for(intent: Intent, slots: dict, language: str, today: date) -> dict:
+    effective = next(
+        (d for d in slots.get("dates", []) if date.fromisoformat(d) > today),
+        (today.replace(day=1) + timedelta(days=32)).replace(day=1).isoformat(),
+    )
+    amounts = slots.get("amounts", [])
+    adjustment = {"change": intent.display_name(language), "effective": effective}
+    for key in ("contract_number", "customer_number", "order_number"):
+        if slots.get(key):
+            adjustment[key] = slots[key]
+    if amounts:
+        adjustment["amount"] = f"{amounts[0]['value']} {amounts[0]['currency']}"
+    return adjustment
+
+
+def priority_for(risk_flags: list[str]) -> int:
+    if "urgent" in risk_flags:
+        return Priority.URGENT
+    if {"legal", "data_protection", "complaint", "cancel_threat"} & set(risk_flags):
+        return Priority.HIGH
+    return Priority.NORMAL
+
+
+def build_suggestion(case: Case, message: Message, version, prediction: Prediction | None) -> dict:
+    """Everything a suggestion stores, including its routing decision."""
+    text = message.text
+    language = message.language or detect_language(text, default=case.language)
+    today = timezone.localdate()
+    slots = extract_slots(text, today=today)
+    risk_flags = detect_risks(f"{message.subject}\n{text}")
+    intents = {intent.slug: intent for intent in Intent.objects.all()}
+    intent = intents.get(prediction.intent) if prediction else None
+    confidence = prediction.confidence if prediction else 0.0
+    routing = route(
+        intent=intent,
+        confidence=confidence,
+        slots=slots,
+        risk_flags=risk_flags,
+        out_of_scope_threshold=settings.OUT_OF_SCOPE_THRESHOLD,
+        sample_key=f"{case.reference}:{message.pk}",
+    )
+    action = intent.action if intent else ActionKind.MANUAL
+    values = {
+        "customer_name": case.customer.name or case.customer.email,
+        "reference": case.reference,
+    }
+    values |= {k: v for k, v in slots.items() if isinstance(v, str)}
+    template = (
+        intent.reply_templates.get(language) or intent.reply_templates.get("en", "")
+        if intent
+        else ""
+    )
+    return {
+        "engine": settings.ENGINE,
+        "model_version": version,
+        "model_label": version.label if version else "",
+        "intent": intent,
+        "confidence": confidence,
+        "alternatives": [list(a) for a in prediction.alternatives] if prediction else [],
+        "slots": slots,
+        "risk_flags": risk_flags,
+        "action": action,
+        "options": date_options(slots, language, today) if action == ActionKind.CHOOSE else [],
+        "adjustment": adjustment_for(intent, slots, language, today)
+        if action == ActionKind.CONFIRM
+        else {},
+        "draft_reply": render_template(template, values),
+        "language": language,
+        "automatable": routing.automatable,
+        "reason_codes": list(routing.reason_codes),
+        "risk_class": routing.risk_class,
+        "four_eyes": bool(intent and intent.four_eyes),
+        "policy_version": intent.policy_version if intent else None,
+    }
+
+
+def suggestion_create(*, case_id: int) -> Suggestion | None:
+    """Suggest for a new case and route it; a repeated call for the same message does nothing."""
+    case = Case.objects.awaiting_suggestion().select_related("customer").filter(pk=case_id).first()
+    if case is None:
+        return None
+    message = case.messages.filter(direction=Message.Direction.INBOUND).last()
+    if message is None:
+        return None
+    # Predict before taking the lock: the engine is the slow part.
+    version, classifier = active_classifier()
+    prediction = (
+        classifier.predict_one(f"{message.subject}\n{message.text}") if classifier else None
+    )
+    fields = build_suggestion(case, message, version, prediction)
+    with transaction.atomic():
+        locked = Case.objects.awaiting_suggestion().select_for_update().filter(pk=case_id).first()
+        if locked is None:
+            return None  # routed meanwhile by another run of this job
+        suggestion, _ = Suggestion.objects.get_or_create(
+            case=locked, message=message, defaults=fields
+        )
+        locked.current_suggestion = suggestion
+        locked.language = suggestion.language
+        locked.set_priority(max(locked.priority, priority_for(suggestion.risk_flags)))
+        locked.save(update_fields=["current_suggestion", "language", "priority", "due_at"])
+        name = "automate" if suggestion.automatable else "route_to_review"
+        case_transition(case=locked, name=name, actor=Actor.ai())
+    return suggestion
+
+
+def model_train(*, engine: str | None = None, seed: int = 0, activate: str = "if_better"):
+    """Train a model version from the training examples; activate it unless it is worse."""
+    engine = engine or settings.ENGINE
+    if engine != "tfidf":
+        raise ValueError(f"unknown engine {engine!r}; this build has: tfidf")
+    examples = list(
+        TrainingExample.objects.exclude(verdict=TrainingExample.Verdict.REJECTED)
+        .select_related("intent")
+        .order_by("pk")
+    )
+    texts = [example.text for example in examples]
+    labels = [example.intent.slug for example in examples]
+    classifier = IntentClassifier.fit(texts, labels, seed=seed)
+    blob = classifier.to_bytes()
+    stamp = timezone.now().strftime("%Y%m%d-%H%M%S")
+    version = ModelVersion.objects.create(
+        engine=engine,
+        label=f"{engine}-{stamp}-{ModelVersion.checksum(blob)[:8]}",
+        blob=blob,
+        sha256=ModelVersion.checksum(blob),
+        metrics=classifier.metrics,
+        labels=classifier.labels,
+        n_examples=len(examples),
+    )
+    current = ModelVersion.objects.filter(is_active=True, engine=engine).defer("blob").first()
+    accuracy = classifier.metrics.get("accuracy")
+    if (
+        activate == "always"
+        or current is None
+        or (accuracy is not None and accuracy >= current.metrics.get("accuracy", 0.0))
+    ):
+        version.activate()
+    logger.info("trained %s on %d examples: %s", version.label, len(examples), classifier.metrics)
+    return version

@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# `make demo`: migrate, seed, then run the web server and the worker together; Ctrl-C stops both.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export DEBUG="${DEBUG:-1}"
+PORT="${PORT:-8000}"
+BIN=.venv/bin
+
+"$BIN/python" manage.py migrate --noinput
+"$BIN/python" manage.py seed_demo
+
+pids=()
+stop() {
+    trap - INT TERM EXIT
+    kill "${pids[@]}" 2>/dev/null || true
+    wait 2>/dev/null || true
+}
+trap stop INT TERM EXIT
+
+"$BIN/python" manage.py qcluster &
+pids+=($!)
+"$BIN/python" manage.py runserver "127.0.0.1:$PORT" --noreload &
+pids+=($!)
+
+cat <<MSG
+
+  The back office runs at http://127.0.0.1:$PORT/
+    admin:    http://127.0.0.1:$PORT/admin/
+    API docs: http://127.0.0.1:$PORT/api/docs/
+  Logins are printed above by seed_demo. Ctrl-C stops the server and the worker.
+
+MSG
+wait -n "${pids[@]}"

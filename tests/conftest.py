@@ -1,0 +1,66 @@
+import os
+import shutil
+
+import pytest
+
+# Playwright's sync API leaves an asyncio loop running in the main thread; Django would then
+# refuse every ORM call from the test. Must be set before any fixture runs.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    if not shutil.which(CHROMIUM):
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"{CHROMIUM} is missing, and browser tests must run in CI")
+        pytest.skip(f"{CHROMIUM} not installed (apt-get install -y chromium)")
+    return {**browser_type_launch_args, "executable_path": CHROMIUM, "args": CHROMIUM_ARGS}
+
+
+@pytest.fixture
+def postgres(settings):
+    """Skip on SQLite: row locks, concurrent writers and triggers need PostgreSQL."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        if os.environ.get("CI") == "true":
+            pytest.fail("CI must run on PostgreSQL (DATABASE_URL)")
+        pytest.skip("needs PostgreSQL: set DATABASE_URL")
+
+
+@pytest.fixture
+def agent(db):
+    from tests.factories import UserFactory
+
+    return UserFactory(username="agent", role="agent")
+
+
+@pytest.fixture
+def agent2(db):
+    from tests.factories import UserFactory
+
+    return UserFactory(username="agent2", role="agent")
+
+
+@pytest.fixture
+def supervisor(db):
+    from tests.factories import UserFactory
+
+    return UserFactory(username="supervisor", role="supervisor")
+
+
+@pytest.fixture
+def integrator(db):
+    from tests.factories import UserFactory
+
+    return UserFactory(username="integrator", role="integrator")
