@@ -246,7 +246,10 @@ if Q_CLUSTER["max_attempts"] < 1:
 # The suggestion engine and the routing policy.
 ENGINE = os.environ.get("ENGINE", "tfidf")
 # Below this calibrated confidence for every intent, a message is out of scope: a human decides.
-OUT_OF_SCOPE_THRESHOLD = float(os.environ.get("OUT_OF_SCOPE_THRESHOLD", "0.40"))
+try:
+    OUT_OF_SCOPE_THRESHOLD = float(os.environ.get("OUT_OF_SCOPE_THRESHOLD", "0.40"))
+except ValueError:
+    raise ImproperlyConfigured("OUT_OF_SCOPE_THRESHOLD must be a number") from None
 # Intake limits: bigger bodies get a clear 400, never a 500.
 MAX_MESSAGE_CHARS = envint("MAX_MESSAGE_CHARS", 200_000)
 # Resolved cases without news are closed after this many days by a scheduled job.

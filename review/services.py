@@ -186,10 +186,10 @@ def model_train(*, engine: str | None = None, seed: int = 0, activate: str = "if
     labels = [example.intent.slug for example in examples]
     classifier = IntentClassifier.fit(texts, labels, seed=seed)
     blob = classifier.to_bytes()
-    stamp = timezone.now().strftime("%Y%m%d-%H%M%S")
+    number = ModelVersion.objects.filter(engine=engine).count() + 1
     version = ModelVersion.objects.create(
         engine=engine,
-        label=f"{engine}-{stamp}-{ModelVersion.checksum(blob)[:8]}",
+        label=f"{engine}-{number}-{ModelVersion.checksum(blob)[:8]}",
         blob=blob,
         sha256=ModelVersion.checksum(blob),
         metrics=classifier.metrics,
