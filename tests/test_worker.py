@@ -58,7 +58,7 @@ def worker(settings):
         "Q_WORKERS": "1",
         "OUT_OF_SCOPE_THRESHOLD": "0.2",
     }
-    process = subprocess.Popen(  # noqa: S603
+    process = subprocess.Popen(
         [sys.executable, "manage.py", "qcluster"],
         cwd=ROOT,
         env=env,

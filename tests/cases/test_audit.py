@@ -41,9 +41,12 @@ def test_events_cannot_be_bulk_updated_or_deleted(event):
     ],
 )
 def test_postgresql_refuses_raw_updates_and_deletes(event, sql):
-    with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
-        with connection.cursor() as cursor:
-            cursor.execute(sql, [event.pk])
+    with (
+        pytest.raises(DatabaseError, match="append-only"),
+        transaction.atomic(),
+        connection.cursor() as cursor,
+    ):
+        cursor.execute(sql, [event.pk])
     assert CaseEvent.objects.get(pk=event.pk).comment == ""
 
 

@@ -34,7 +34,7 @@ def in_threads(*calls):
         try:
             barrier.wait()
             results[index] = call()
-        except Exception as error:  # noqa: BLE001 - the test inspects it
+        except Exception as error:
             results[index] = error
         finally:
             connection.close()
