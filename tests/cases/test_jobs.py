@@ -1,0 +1,47 @@
+"""Scheduled jobs: quiet resolved cases close, unanswered confirmations expire; both idempotent."""
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+from django_q.models import Schedule
+
+from cases import tasks
+from cases.models import State
+from tests.factories import case_in
+
+
+@pytest.mark.django_db
+def test_the_lifecycle_jobs_are_scheduled():
+    funcs = set(Schedule.objects.values_list("func", flat=True))
+    assert {"cases.tasks.close_quiet_cases", "cases.tasks.expire_confirmations"} <= funcs
+
+
+@pytest.mark.django_db
+def test_resolved_cases_close_after_quiet_days(settings):
+    settings.CLOSE_AFTER_DAYS = 7
+    quiet = case_in(State.RESOLVED)
+    quiet.resolved_at = timezone.now() - timedelta(days=8)
+    quiet.save()
+    recent = case_in(State.RESOLVED)
+
+    assert tasks.close_quiet_cases() == 1
+    assert tasks.close_quiet_cases() == 0  # a second run changes nothing
+    quiet.refresh_from_db()
+    recent.refresh_from_db()
+    assert (quiet.state, recent.state) == (State.CLOSED, State.RESOLVED)
+    assert quiet.events.get().actor_kind == "system"
+
+
+@pytest.mark.django_db
+def test_unanswered_confirmations_expire_once():
+    late = case_in(State.AWAITING_CUSTOMER)
+    late.confirmations.update(expires_at=timezone.now() - timedelta(minutes=1))
+    waiting = case_in(State.AWAITING_CUSTOMER)
+
+    assert tasks.expire_confirmations() == 1
+    assert tasks.expire_confirmations() == 0
+    late.refresh_from_db()
+    waiting.refresh_from_db()
+    assert (late.state, waiting.state) == (State.IN_REVIEW, State.AWAITING_CUSTOMER)
+    assert late.review_items.get().reason_codes == ["customer_no_answer"]
