@@ -1,21 +1,39 @@
 """REST API v1: message intake, cases, and transitions through the one transition path."""
 
 from django.conf import settings
+from django.core.exceptions import RequestDataTooBig
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404
-from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
+from drf_spectacular.utils import (
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_field,
+    inline_serializer,
+)
 from rest_framework import permissions, serializers, status, viewsets
 from rest_framework.decorators import action, api_view, permission_classes, throttle_classes
 from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import exception_handler
 
-from cases.models import STAFF, TRANSITION_NAMES, Case, CaseEvent, Message
+from cases.models import STAFF, TRANSITION_NAMES, Case, CaseEvent, Message, State
 from cases.services import Actor, TransitionError, case_transition, message_receive
 
 
 def api_exception_handler(exc, context):
     """One error format: {"detail": ..., "code": ..., "errors": {field: [messages]}}."""
+    if isinstance(exc, RequestDataTooBig):
+        # Django refuses to read bodies over DATA_UPLOAD_MAX_MEMORY_SIZE; say so in our format
+        # instead of its bare HTML "Bad Request".
+        return Response(
+            {
+                "detail": f"The request body is larger than the limit of "
+                f"{settings.DATA_UPLOAD_MAX_MEMORY_SIZE} bytes.",
+                "code": "too_large",
+                "errors": {},
+            },
+            status=status.HTTP_413_REQUEST_ENTITY_TOO_LARGE,
+        )
     response = exception_handler(exc, context)
     if response is None:
         return None
@@ -52,6 +70,22 @@ class CanViewCases(HasPerm):
 class CanSubmitMessages(HasPerm):
     perm = "cases.submit_message"
     message = "You may not submit messages."
+
+
+@extend_schema_field(
+    {
+        "type": "string",
+        "enum": list(State.values),
+        "description": "A case's state: "
+        + ", ".join(f"`{value}` ({label})" for value, label in State.choices),
+    },
+    component_name="State",
+)
+class StateField(serializers.ChoiceField):
+    """A case state; one named `State` schema component for `state`, `from_state`, `to_state`."""
+
+    def __init__(self, **kwargs):
+        super().__init__(choices=State.choices, **kwargs)
 
 
 class MessageInSerializer(serializers.Serializer):
@@ -97,7 +131,7 @@ class CustomerSerializer(serializers.Serializer):
 
 class SuggestionSerializer(serializers.Serializer):
     id = serializers.IntegerField()
-    intent = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    intent = serializers.CharField(source="intent.slug", allow_null=True, read_only=True)
     confidence = serializers.FloatField()
     alternatives = serializers.JSONField()
     action = serializers.CharField()
@@ -114,6 +148,8 @@ class SuggestionSerializer(serializers.Serializer):
 
 class EventSerializer(serializers.ModelSerializer):
     transition = serializers.CharField(source="name")
+    from_state = StateField(read_only=True)
+    to_state = StateField(read_only=True)
     actor = serializers.CharField(source="actor_display")
 
     class Meta:
@@ -139,6 +175,7 @@ class MessageSerializer(serializers.ModelSerializer):
 
 
 class CaseListSerializer(serializers.ModelSerializer):
+    state = StateField(read_only=True)
     customer = serializers.EmailField(source="customer.email")
     intent = serializers.SerializerMethodField()
     reason_codes = serializers.SerializerMethodField()

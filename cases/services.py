@@ -193,6 +193,7 @@ def denial_reason(case: Case, name: str, user) -> str:
 # Payloads: validated before any lock is taken; errors name the field.
 
 MAX_TEXT = 20_000
+SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 def clean_text(data: dict, key: str, *, required: bool = False, limit: int = MAX_TEXT) -> str:
@@ -204,6 +205,9 @@ def clean_text(data: dict, key: str, *, required: bool = False, limit: int = MAX
     value = value.strip()
     if "\x00" in value:
         raise InvalidPayload(f"{key} contains NUL characters.", {key: ["NUL is not allowed."]})
+    if SURROGATE.search(value):
+        # JSON's \uXXXX escapes can carry lone surrogates, which no database stores as text.
+        raise InvalidPayload(f"{key} is not valid Unicode.", {key: ["Not valid Unicode."]})
     if len(value) > limit:
         raise InvalidPayload(f"{key} is too long.", {key: [f"At most {limit} characters."]})
     if required and not value:
@@ -220,7 +224,7 @@ def clean_options(value) -> list[dict]:
             item = {"id": str(index), "label": item}
         if not isinstance(item, dict) or not str(item.get("label", "")).strip():
             raise InvalidPayload("Each option needs a label.", {"options": ["Needs a label."]})
-        label = clean_text({"label": str(item["label"])}, "label", required=True, limit=200)
+        label = clean_text({"options": str(item["label"])}, "options", required=True, limit=200)
         options.append({"id": str(item.get("id") or index)[:40], "label": label})
     if len({option["id"] for option in options}) != len(options):
         raise InvalidPayload("Option ids must be distinct.", {"options": ["Duplicate id."]})
@@ -232,7 +236,12 @@ def clean_adjustment(value) -> dict:
         raise InvalidPayload(
             "adjustment must be an object.", {"adjustment": ["Must be an object."]}
         )
-    return {str(k)[:40]: clean_text({"v": str(v)}, "v", limit=1000) for k, v in value.items()}
+    return {
+        clean_text({"adjustment": str(k)}, "adjustment", limit=40): clean_text(
+            {"adjustment": str(v)}, "adjustment", limit=1000
+        )
+        for k, v in value.items()
+    }
 
 
 def clean_payload(name: str, payload) -> dict:
@@ -718,6 +727,7 @@ def message_receive(
                 references=references,
             )
             after_message(case, message, previous)
+            case.refresh_from_db()  # a reopen moved the locked copy, not this one
     except IntegrityError:
         # The same external_id delivered concurrently: the other request stored it.
         existing = Message.objects.filter(channel=channel, external_id=external_id).first()
@@ -742,11 +752,23 @@ def thread_case(customer: Customer, subject: str, in_reply_to: str, references: 
             .first()
         )
         if known is not None:
-            return known.case
+            return latest_follow_up(known.case)
     match = REFERENCE_IN_SUBJECT.search(subject or "")
     if match:
-        return Case.objects.filter(reference=match.group(1), customer=customer).first()
+        return latest_follow_up(
+            Case.objects.filter(reference=match.group(1), customer=customer).first()
+        )
     return None
+
+
+def latest_follow_up(case: Case | None) -> Case | None:
+    """A closed case continues in its newest follow-up, so replies don't open one per message."""
+    while case is not None and case.state == State.CLOSED:
+        follow_up = case.follow_ups.order_by("-created_at").first()
+        if follow_up is None:
+            break
+        case = follow_up
+    return case
 
 
 def after_message(case: Case, message: Message, previous: Case | None) -> None:

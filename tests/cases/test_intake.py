@@ -1,0 +1,24 @@
+"""Intake threading at the service level: follow-ups of closed cases."""
+
+from cases.models import Case, State
+from cases.services import message_receive
+from tests.factories import case_in
+
+
+def test_replies_to_a_closed_case_gather_in_one_follow_up(db):
+    closed = case_in(State.CLOSED)
+    email = closed.customer.email
+    first = message_receive(from_email=email, subject=f"Re: [#{closed.reference}]", body="Hi")
+    second = message_receive(from_email=email, subject=f"Re: [#{closed.reference}]", body="Again")
+    assert first.case.previous_case == closed
+    assert second.case == first.case
+    assert Case.objects.filter(previous_case=closed).count() == 1
+
+
+def test_the_intake_returns_the_case_as_it_is_after_the_message(db):
+    resolved = case_in(State.RESOLVED)
+    intake = message_receive(
+        from_email=resolved.customer.email, subject=f"[#{resolved.reference}]", body="Not fixed"
+    )
+    assert intake.case.state == State.IN_REVIEW
+    assert intake.case.events.get().reason_codes == ["customer_replied"]
