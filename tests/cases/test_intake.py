@@ -22,3 +22,18 @@ def test_the_intake_returns_the_case_as_it_is_after_the_message(db):
     )
     assert intake.case.state == State.IN_REVIEW
     assert intake.case.events.get().reason_codes == ["customer_replied"]
+
+
+def test_drf_create_token_gives_an_integrator_a_working_token(integrator, client):
+    from django.core.management import call_command
+    from rest_framework.authtoken.models import Token
+
+    call_command("drf_create_token", "integrator")
+    token = Token.objects.get(user=integrator)
+    response = client.post(
+        "/api/v1/messages/",
+        {"from_email": "ada@example.com", "body": "Hello"},
+        content_type="application/json",
+        headers={"Authorization": f"Token {token.key}"},
+    )
+    assert response.status_code == 201

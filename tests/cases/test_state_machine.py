@@ -417,3 +417,25 @@ def test_the_state_field_cannot_be_assigned(db):
     with pytest.raises(AttributeError):
         case.state = State.RESOLVED
     assert Case.objects.get(pk=case.pk).state == State.NEW
+
+
+def test_negative_feedback_reopens_with_its_reason(db):
+    case = case_in(State.RESOLVED)
+    event = case_transition(
+        case=case,
+        name="reopen",
+        actor=Actor.customer(),
+        payload={"reason_code": "customer_feedback_negative", "comment": "Still broken"},
+    )
+    assert event.reason_codes == ["customer_feedback_negative"]
+    assert ReviewItem.objects.open().get(case=case).reason_codes == ["customer_feedback_negative"]
+
+
+def test_reopen_refuses_an_unknown_reason_code(db):
+    with pytest.raises(InvalidPayload):
+        case_transition(
+            case=case_in(State.RESOLVED),
+            name="reopen",
+            actor=Actor.customer(),
+            payload={"reason_code": "because"},
+        )
