@@ -70,7 +70,12 @@ def nobody(case, user) -> bool:
 
 
 def may_work(case, user) -> bool:
-    return user.has_perm("cases.work_case")
+    """Agents work cases; a case in progress belongs to its assignee (and supervisors)."""
+    if not user.has_perm("cases.work_case"):
+        return False
+    if case.state == State.IN_PROGRESS and case.assignee_id not in (None, user.pk):
+        return user.has_perm("cases.handle_escalated")
+    return True
 
 
 def may_handle(case, user) -> bool:
@@ -334,6 +339,18 @@ class Case(ConcurrentTransitionMixin, models.Model):
     )
     def close(self):
         pass
+
+
+class StaffProfile(models.Model):
+    """What a staff user chose for themselves: the workspace's language."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="staff_profile"
+    )
+    language = models.CharField(max_length=8, choices=settings.LANGUAGES, default="en")
+
+    def __str__(self):
+        return f"{self.user} ({self.language})"
 
 
 class Message(models.Model):

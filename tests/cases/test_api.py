@@ -582,7 +582,7 @@ def test_a_case_needs_the_same_queries_for_1_and_for_8_events(agent):
     for _ in range(3):
         case_transition(case=case, name="take_over", actor=Actor.staff(supervisor))
         case_transition(
-            case=case, name="escalate", actor=Actor.staff(agent), payload={"reason": "y"}
+            case=case, name="escalate", actor=Actor.staff(supervisor), payload={"reason": "y"}
         )
     case_transition(case=case, name="take_over", actor=Actor.staff(supervisor))
     assert case.events.count() == 8

@@ -1,0 +1,16 @@
+from django.urls import path
+
+from cases import views
+
+urlpatterns = [
+    path("", views.queue, name="queue"),
+    path("queue/news/", views.queue_news, name="queue-news"),
+    path("cases/<str:reference>/", views.case_detail, name="case-page"),
+    path("cases/<str:reference>/do/<str:name>/", views.case_action, name="case-action"),
+    path("cases/<str:reference>/note/", views.case_note, name="case-note"),
+    path("cases/<str:reference>/claim/", views.case_claim, name="case-claim"),
+    path("review/", views.review_queue, name="review-queue"),
+    path("review/next/", views.review_next, name="review-next"),
+    path("review/<int:pk>/claim/", views.review_claim, name="review-claim"),
+    path("settings/language/", views.set_language, name="set-language"),
+]

@@ -1,0 +1,370 @@
+"""The agents' workspace: the queue, the case page and its actions, the review queue.
+
+One function per page, thin; every state change goes through `case_transition`. Pages are
+plain HTML that works without JavaScript; for htmx requests the view renders a named partial.
+"""
+
+from functools import wraps
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.db.models import Count, OuterRef, Q, Subquery
+from django.http import HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.dateparse import parse_datetime
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from cases.models import (
+    STAFF,
+    TRANSITION_NAMES,
+    Case,
+    CaseEvent,
+    StaffProfile,
+    State,
+)
+from cases.services import Actor, TransitionError, case_transition
+from review.models import Intent, ReviewItem
+from review.reasons import explain
+
+PAGE_SIZE = 50
+OPEN_STATES = [
+    State.NEW,
+    State.IN_REVIEW,
+    State.ESCALATED,
+    State.IN_PROGRESS,
+    State.AWAITING_CUSTOMER,
+]
+ACTIONABLE_STATES = [State.IN_REVIEW, State.ESCALATED, State.IN_PROGRESS]
+
+
+def staff_required(view):
+    """Logged-in staff who work cases; anyone else is sent to log in or refused."""
+
+    @login_required
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if not request.user.has_perm("cases.work_case"):
+            raise PermissionDenied
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+def open_reasons():
+    return Subquery(
+        ReviewItem.objects.open().filter(case=OuterRef("pk")).values("reason_codes")[:1]
+    )
+
+
+def queue_filters(request) -> dict:
+    params = request.GET
+    return {
+        "state": params.get("state", ""),
+        "intent": params.get("intent", ""),
+        "reason": params.get("reason", ""),
+        "assigned": params.get("assigned", ""),
+        "overdue": params.get("overdue", "") == "1",
+        "q": params.get("q", "").strip()[:100],
+    }
+
+
+def filtered_cases(user, filters: dict):
+    cases = Case.objects.select_related("customer", "assignee", "current_suggestion__intent")
+    if filters["state"] in OPEN_STATES:
+        cases = cases.filter(state=filters["state"])
+    else:
+        cases = cases.filter(state__in=ACTIONABLE_STATES)
+    if filters["intent"]:
+        cases = cases.filter(current_suggestion__intent__slug=filters["intent"])
+    if filters["reason"]:
+        reasons = ReviewItem.objects.open().filter(reason_codes__icontains=f'"{filters["reason"]}"')
+        cases = cases.filter(pk__in=reasons.values("case_id"))
+    if filters["assigned"] == "me":
+        cases = cases.filter(assignee=user)
+    elif filters["assigned"] == "none":
+        cases = cases.filter(assignee__isnull=True)
+    if filters["overdue"]:
+        cases = cases.filter(due_at__lt=timezone.now())
+    if filters["q"]:
+        q = filters["q"]
+        cases = cases.filter(
+            Q(reference=q.upper().lstrip("#"))
+            | Q(customer__email__icontains=q)
+            | Q(customer__name__icontains=q)
+            | Q(subject__icontains=q)
+        )
+    return cases.annotate(open_reasons=open_reasons()).order_by("due_at", "-priority", "pk")
+
+
+def reason_counts() -> list[tuple[str, int]]:
+    counts: dict[str, int] = {}
+    for codes in ReviewItem.objects.open().values_list("reason_codes", flat=True):
+        for code in codes:
+            counts[code] = counts.get(code, 0) + 1
+    return sorted(counts.items(), key=lambda item: (-item[1], item[0]))
+
+
+@require_GET
+@staff_required
+def queue(request):
+    filters = queue_filters(request)
+    page = Paginator(filtered_cases(request.user, filters), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    context = {
+        "page": page,
+        "filters": filters,
+        "querystring": request.GET.copy(),
+        "now": timezone.now(),
+    }
+    if request.htmx and request.htmx.target == "case-list":
+        return render(request, "cases/queue.html#case-list", context)
+    state_counts = dict(
+        Case.objects.filter(state__in=OPEN_STATES)
+        .values_list("state")
+        .annotate(n=Count("pk"))
+        .values_list("state", "n")
+    )
+    context |= {
+        "state_counts": [(state, state.label, state_counts.get(state, 0)) for state in OPEN_STATES],
+        "reason_counts": [(code, explain(code), n) for code, n in reason_counts()],
+        "intents": Intent.objects.order_by("name"),
+        "latest": Case.objects.order_by("-created_at").values_list("created_at", flat=True).first(),
+    }
+    return render(request, "cases/queue.html", context)
+
+
+@require_GET
+@staff_required
+def queue_news(request):
+    """How many cases arrived since the agent loaded the list (polled; changes nothing)."""
+    try:
+        since = parse_datetime(request.GET.get("since", ""))
+    except ValueError:
+        since = None
+    arrived = Case.objects.filter(created_at__gt=since).count() if since else 0
+    return render(request, "cases/queue.html#news", {"arrived": arrived, "latest": since})
+
+
+def case_context(request, case: Case) -> dict:
+    suggestion = case.current_suggestion
+    open_item = ReviewItem.objects.open().filter(case=case).select_related("claimed_by").first()
+    reasons = open_item.reason_codes if open_item else []
+    available = [
+        t.name
+        for t in case.get_available_user_state_transitions(request.user)
+        if STAFF in t.custom["by"]
+    ]
+    return {
+        "case": case,
+        "suggestion": suggestion,
+        "review_item": open_item,
+        "reasons": [(code, explain(code, suggestion)) for code in reasons],
+        "available": available,
+        "intents": Intent.objects.order_by("name") if "amend" in available else [],
+        "thread": case.messages.select_related("author_user"),
+        "timeline": case.events.select_related("actor_user"),
+        "other_cases": case.customer.cases.exclude(pk=case.pk).order_by("-created_at")[:10],
+        "from_review": request.GET.get("from") == "review" or request.POST.get("from") == "review",
+    }
+
+
+def load_case(reference: str) -> Case:
+    return get_object_or_404(
+        Case.objects.select_related(
+            "customer",
+            "assignee",
+            "current_suggestion__intent",
+        ),
+        reference=reference,
+    )
+
+
+@require_GET
+@staff_required
+def case_detail(request, reference):
+    case = load_case(reference)
+    return render(request, "cases/case_detail.html", case_context(request, case))
+
+
+def after_action(request, case: Case, *, error: TransitionError | None = None, done: str = ""):
+    """htmx: the case's main panel, fresh; plain POST: back to the page (or the next item)."""
+    if request.htmx:
+        case = load_case(case.reference)
+        context = case_context(request, case) | {"error": error, "done": done}
+        response = render(request, "cases/case_detail.html#case-main", context)
+        return response
+    if error is not None:
+        messages.error(request, error.message)
+    elif done:
+        messages.success(request, done)
+    url = reverse("case-page", args=[case.reference])
+    if request.POST.get("from") == "review":
+        url += "?from=review"
+    return HttpResponseRedirect(url)
+
+
+TRANSITION_FIELDS = (
+    "comment",
+    "expected_state",
+    "suggestion",
+    "reason",
+    "text",
+    "intent",
+    "action",
+    "reply",
+)
+
+
+def transition_payload(post) -> dict:
+    payload = {key: post[key] for key in TRANSITION_FIELDS if post.get(key)}
+    if post.get("options"):
+        payload["options"] = [line.strip() for line in post["options"].splitlines() if line.strip()]
+    return payload
+
+
+@require_POST
+@staff_required
+def case_action(request, reference, name):
+    case = get_object_or_404(Case, reference=reference)
+    if name not in TRANSITION_NAMES:
+        raise PermissionDenied
+    payload = transition_payload(request.POST)
+    if name == "amend" and "options" in payload:
+        # Options keep their ids (dates) when the agent only edits the labels' order or text.
+        payload["options"] = [{"id": o, "label": o} for o in payload["options"]]
+    try:
+        event = case_transition(
+            case=case, name=name, actor=Actor.staff(request.user), payload=payload
+        )
+    except TransitionError as error:
+        return after_action(request, case, error=error)
+    if event.name == "approval_recorded":
+        done = _("Your approval is recorded; a second person must approve too.")
+    else:
+        done = _("Done: %(transition)s.") % {"transition": name.replace("_", " ")}
+    return after_action(request, case, done=done)
+
+
+@require_POST
+@staff_required
+def case_note(request, reference):
+    case = get_object_or_404(Case, reference=reference)
+    text = request.POST.get("note", "").strip()
+    if not text or "\x00" in text or len(text) > 5000:
+        error = TransitionError(_("A note needs text (at most 5000 characters)."))
+        return after_action(request, case, error=error)
+    CaseEvent.objects.create(
+        case=case,
+        name="note",
+        from_state=case.state,
+        to_state=case.state,
+        actor_kind=Actor.staff(request.user).kind,
+        actor_user=request.user,
+        comment=text,
+    )
+    return after_action(request, case, done=_("Note added."))
+
+
+@require_POST
+@staff_required
+def case_claim(request, reference):
+    """Assign an unassigned case to me with one conditional UPDATE; two agents can't both win."""
+    case = get_object_or_404(Case, reference=reference)
+    with transaction.atomic():
+        claimed = Case.objects.filter(pk=case.pk, assignee__isnull=True).update(
+            assignee=request.user, updated_at=timezone.now()
+        )
+        if claimed:
+            CaseEvent.objects.create(
+                case=case,
+                name="assigned",
+                from_state=case.state,
+                to_state=case.state,
+                actor_kind=Actor.staff(request.user).kind,
+                actor_user=request.user,
+                data={"assignee": request.user.get_username()},
+            )
+    if not claimed:
+        case.refresh_from_db()
+        holder = case.assignee.get_full_name() or case.assignee.get_username()
+        return after_action(
+            request,
+            case,
+            error=TransitionError(_("Already assigned to %(name)s.") % {"name": holder}),
+        )
+    return after_action(request, case, done=_("The case is yours."))
+
+
+# The review queue: the HITL work list.
+
+
+def review_items(user):
+    items = ReviewItem.objects.open().select_related(
+        "case__customer", "case__current_suggestion__intent", "claimed_by"
+    )
+    if not user.has_perm("cases.handle_escalated"):
+        items = items.exclude(case__state=State.ESCALATED)
+    return items.order_by("-case__priority", "created_at", "pk")
+
+
+@require_GET
+@staff_required
+def review_queue(request):
+    page = Paginator(review_items(request.user), PAGE_SIZE).get_page(request.GET.get("page"))
+    rows = [
+        (item, [explain(code, item.case.current_suggestion) for code in item.reason_codes])
+        for item in page
+    ]
+    return render(request, "cases/review_queue.html", {"page": page, "rows": rows})
+
+
+@require_POST
+@staff_required
+def review_claim(request, pk):
+    item = get_object_or_404(ReviewItem.objects.open(), pk=pk)
+    if not ReviewItem.objects.claim(item.pk, request.user):
+        item.refresh_from_db()
+        if item.claimed_by_id != request.user.pk:
+            who = item.claimed_by.get_username() if item.claimed_by else _("someone else")
+            messages.error(request, _("Already claimed by %(name)s.") % {"name": who})
+            return redirect("review-queue")
+    return redirect(reverse("case-page", args=[item.case.reference]) + "?from=review")
+
+
+@require_POST
+@staff_required
+def review_next(request):
+    """Claim the next item (or continue my claimed one) and open its case."""
+    mine = review_items(request.user).filter(claimed_by=request.user).first()
+    if mine is not None:
+        return redirect(reverse("case-page", args=[mine.case.reference]) + "?from=review")
+    for item in review_items(request.user).filter(status=ReviewItem.Status.OPEN)[:20]:
+        if ReviewItem.objects.claim(item.pk, request.user):
+            return redirect(reverse("case-page", args=[item.case.reference]) + "?from=review")
+    messages.info(request, _("The review queue is empty. Well done."))
+    return redirect("review-queue")
+
+
+# The user's own settings.
+
+
+@require_POST
+@login_required
+def set_language(request):
+    language = request.POST.get("language", "")
+    if language not in dict(translation.trans_real.get_languages()):
+        return HttpResponse(_("Unknown language."), status=400)
+    StaffProfile.objects.update_or_create(user=request.user, defaults={"language": language})
+    translation.activate(language)
+    target = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
+        target = reverse("queue")
+    return HttpResponseRedirect(target)
