@@ -166,7 +166,15 @@ class Case(ConcurrentTransitionMixin, models.Model):
             ("decide_legal", "Can approve suggestions with legal risk"),
             ("submit_message", "Can submit inbound messages through the API"),
         ]
-        indexes = [models.Index(fields=["state", "due_at"])]
+        indexes = [
+            models.Index(fields=["state", "due_at"]),
+            # The queue: open cases in due order; a partial index stays small as history grows.
+            models.Index(
+                fields=["due_at", "-priority", "id"],
+                condition=models.Q(state__in=["in_review", "escalated", "in_progress"]),
+                name="case_actionable_due_idx",
+            ),
+        ]
 
     def __str__(self):
         return self.reference

@@ -25,8 +25,9 @@ pids+=($!)
 cat <<MSG
 
   The back office runs at http://127.0.0.1:$PORT/
-    admin:    http://127.0.0.1:$PORT/admin/
-    API docs: http://127.0.0.1:$PORT/api/docs/
+    workspace: http://127.0.0.1:$PORT/            (agents and supervisors)
+    admin:     http://127.0.0.1:$PORT/admin/      (supervisor)
+    API docs:  http://127.0.0.1:$PORT/api/docs/   (log in first)
   Logins are printed above by seed_demo. Ctrl-C stops the server and the worker.
 
 MSG
