@@ -726,8 +726,8 @@ def message_receive(
                 in_reply_to=in_reply_to[:255],
                 references=references,
             )
-            after_message(case, message, previous)
-            case.refresh_from_db()  # a reopen moved the locked copy, not this one
+            if after_message(case, message, previous):
+                case.refresh_from_db()  # the reopen moved the locked copy, not this one
     except IntegrityError:
         # The same external_id delivered concurrently: the other request stored it.
         existing = Message.objects.filter(channel=channel, external_id=external_id).first()
@@ -771,8 +771,8 @@ def latest_follow_up(case: Case | None) -> Case | None:
     return case
 
 
-def after_message(case: Case, message: Message, previous: Case | None) -> None:
-    """Record the arrival, and move the case if the message changes what it waits for."""
+def after_message(case: Case, message: Message, previous: Case | None) -> bool:
+    """Record the arrival; move the case if the message changes what it waits for (→ True)."""
     if case.state == State.NEW:
         CaseEvent.objects.create(
             case=case,
@@ -786,22 +786,24 @@ def after_message(case: Case, message: Message, previous: Case | None) -> None:
             },
         )
         transaction.on_commit(lambda: enqueue("review.tasks.suggest_case", case.pk), robust=True)
-    elif can_proceed(case.reopen, check_conditions=False):
+        return False
+    if can_proceed(case.reopen, check_conditions=False):
         case_transition(
             case=case,
             name="reopen",
             actor=Actor.customer(),
             payload={"reason_code": "customer_replied"},
         )
-    else:
-        CaseEvent.objects.create(
-            case=case,
-            name="message_received",
-            from_state=case.state,
-            to_state=case.state,
-            actor_kind=ActorKind.CUSTOMER,
-            data={"message": message.pk},
-        )
+        return True
+    CaseEvent.objects.create(
+        case=case,
+        name="message_received",
+        from_state=case.state,
+        to_state=case.state,
+        actor_kind=ActorKind.CUSTOMER,
+        data={"message": message.pk},
+    )
+    return False
 
 
 def close_quiet_cases(*, days: int | None = None, now=None) -> int:
