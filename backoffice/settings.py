@@ -256,6 +256,13 @@ except ValueError:
     raise ImproperlyConfigured("OUT_OF_SCOPE_THRESHOLD must be a number") from None
 # Intake limits: bigger bodies get a clear 400, never a 500.
 MAX_MESSAGE_CHARS = envint("MAX_MESSAGE_CHARS", 200_000)
+# How long a customer's link stays valid, per kind (days), and when the one reminder goes out.
+CONFIRMATION_TTL_DAYS = {
+    "choose": envint("CONFIRM_CHOOSE_DAYS", 3),
+    "confirm": envint("CONFIRM_ADJUSTMENT_DAYS", 7),
+    "feedback": envint("CONFIRM_FEEDBACK_DAYS", 14),
+}
+REMINDER_HOURS_BEFORE = envint("REMINDER_HOURS_BEFORE", 24)
 # Resolved cases without news are closed after this many days by a scheduled job.
 CLOSE_AFTER_DAYS = envint("CLOSE_AFTER_DAYS", 7)
 

@@ -10,6 +10,7 @@ def healthz(request):
 
 urlpatterns = [
     path("", include("cases.urls")),
+    path("", include("customers.urls")),
     path("accounts/", include("django.contrib.auth.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include("cases.api_urls")),

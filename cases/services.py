@@ -29,7 +29,7 @@ from cases.models import (
     Message,
     State,
 )
-from customers.models import ConfirmationRequest, Customer
+from customers.models import ConfirmationRequest, Customer, EmailOutbox
 from review.models import Approval, Intent, ReviewItem, TrainingExample
 
 
@@ -277,6 +277,8 @@ def clean_payload(name: str, payload) -> dict:
         data.update(clean_amendment(payload))
     elif name == "customer_accept":
         data["option"] = clean_text(payload, "option", limit=40)
+    if name in ("customer_decline", "reopen") and payload.get("wants_human"):
+        data["wants_human"] = True
     elif name == "reopen":
         data["reason_code"] = payload.get("reason_code") or "customer_replied"
         if data["reason_code"] not in ("customer_replied", "customer_feedback_negative"):
@@ -472,7 +474,10 @@ def handle_customer_accept(case: Case, actor: Actor, data: dict) -> Outcome:
             source=TrainingExample.Source.CUSTOMER_ACCEPT,
             verdict=TrainingExample.Verdict.CONFIRMED,
         )
-    return Outcome(data=outcome_data)
+    outcome = Outcome(data=outcome_data)
+    email_customer(outcome, confirmation, EmailOutbox.Kind.DECIDED)
+    outcome.after_commit.append(lambda: announce_decision(case, confirmation, outcome_data))
+    return outcome
 
 
 def handle_customer_decline(case: Case, actor: Actor, data: dict) -> Outcome:
@@ -480,7 +485,11 @@ def handle_customer_decline(case: Case, actor: Actor, data: dict) -> Outcome:
     outcome_data = {"accepted": False, "comment": data.get("comment", "")}
     case.customer_decline()
     settle(confirmation, ConfirmationRequest.Status.DECLINED, outcome_data)
-    open_review(case, ["customer_declined"])
+    reasons = ["customer_declined"]
+    if data.get("wants_human"):
+        outcome_data["wants_human"] = True
+        reasons.append("customer_asked_for_human")
+    open_review(case, reasons)
     suggestion = case.current_suggestion
     if suggestion is not None and suggestion.intent is not None:
         learn(
@@ -490,7 +499,10 @@ def handle_customer_decline(case: Case, actor: Actor, data: dict) -> Outcome:
             source=TrainingExample.Source.CUSTOMER_DECLINE,
             verdict=TrainingExample.Verdict.REJECTED,
         )
-    return Outcome(reason_codes=["customer_declined"], data=outcome_data)
+    outcome = Outcome(reason_codes=reasons, data=outcome_data)
+    email_customer(outcome, confirmation, EmailOutbox.Kind.DECIDED)
+    outcome.after_commit.append(lambda: announce_decision(case, confirmation, outcome_data))
+    return outcome
 
 
 def handle_expire(case: Case, actor: Actor, data: dict) -> Outcome:
@@ -505,13 +517,18 @@ def handle_reopen(case: Case, actor: Actor, data: dict) -> Outcome:
     # A pending question is moot once the customer writes: the old link must not decide.
     case.confirmations.pending().update(status=ConfirmationRequest.Status.SUPERSEDED)
     case.resolved_at = None
-    open_review(case, [data["reason_code"]])
-    return Outcome(reason_codes=[data["reason_code"]])
+    reasons = [data["reason_code"]]
+    if data.get("wants_human"):
+        reasons.append("customer_asked_for_human")
+    open_review(case, reasons)
+    return Outcome(reason_codes=reasons)
 
 
 def handle_close(case: Case, actor: Actor, data: dict) -> Outcome:
     case.close()
     case.closed_at = timezone.now()
+    # An unanswered "did it help?" lapses with the case: a closed case cannot reopen.
+    case.confirmations.pending().update(status=ConfirmationRequest.Status.EXPIRED)
     return Outcome()
 
 
@@ -562,6 +579,8 @@ def carry_out(case: Case, outcome: Outcome, proposal: dict, *, author: str, user
     if case.state == State.RESOLVED:
         case.resolved_at = timezone.now()
         if proposal["reply"]:
+            # The reply carries a "did this help?" link: the customer's feedback.
+            ConfirmationRequest.issue(case=case, kind=ConfirmationRequest.Kind.FEEDBACK)
             message = outbound_message(case, proposal["reply"], author=author, user=user)
             outcome.data["message"] = message.pk
             outcome.after_commit.append(lambda: enqueue("cases.tasks.message_send", message.pk))
@@ -574,11 +593,19 @@ def carry_out(case: Case, outcome: Outcome, proposal: dict, *, author: str, user
         "adjustment": proposal["adjustment"],
         "text": proposal["reply"],
     }
-    confirmation, _token = ConfirmationRequest.issue(
+    confirmation = ConfirmationRequest.issue(
         case=case, kind=kind, options=proposal["options"], adjustment=proposal["adjustment"]
     )
     outcome.data["confirmation"] = confirmation.pk
     outcome.data["proposal_version"] = case.proposal_version
+    email_customer(outcome, confirmation, EmailOutbox.Kind.REQUEST)
+
+
+def email_customer(outcome: Outcome, confirmation: ConfirmationRequest, kind: str) -> None:
+    """Queue one email about this confirmation; it is sent after the commit, once."""
+    row, created = EmailOutbox.queue(kind=kind, confirmation=confirmation)
+    if created:
+        outcome.after_commit.append(lambda: enqueue("customers.tasks.email_send", row.pk))
 
 
 def outbound_message(case: Case, text: str, *, author: str, user=None) -> Message:
@@ -651,6 +678,15 @@ def learn(case, suggestion, intent, *, source, verdict, user=None) -> None:
         suggestion=suggestion,
         predicted_intent=suggestion.intent,
         created_by=user,
+    )
+
+
+def announce_decision(case: Case, confirmation: ConfirmationRequest, outcome: dict) -> None:
+    """Tell downstream systems (webhooks, the warehouse) what the customer decided."""
+    from customers.signals import decision_recorded
+
+    decision_recorded.send_robust(
+        sender=ConfirmationRequest, case=case, confirmation=confirmation, outcome=outcome
     )
 
 
@@ -822,17 +858,19 @@ def close_quiet_cases(*, days: int | None = None, now=None) -> int:
 def expire_confirmations(*, now=None) -> int:
     """Route cases whose customer did not answer in time back to review."""
     now = now or timezone.now()
-    expired = 0
-    due = (
-        ConfirmationRequest.objects.pending()
-        .filter(expires_at__lte=now)
-        .values_list("case_id", flat=True)
-        .distinct()
+    due = ConfirmationRequest.objects.pending().filter(expires_at__lte=now)
+    # Feedback nobody gave just lapses; the case stays as it is.
+    due.filter(kind=ConfirmationRequest.Kind.FEEDBACK).update(
+        status=ConfirmationRequest.Status.EXPIRED
     )
-    for case_id in due:
+    expired = 0
+    for case_id in due.values_list("case_id", flat=True).distinct():
         try:
             case_transition(case=case_id, name="expire", actor=Actor.system())
             expired += 1
         except TransitionConflict:
-            continue
+            # The case moved on (a customer answered, an agent acted): the request lapses.
+            ConfirmationRequest.objects.pending().filter(
+                case_id=case_id, expires_at__lte=now
+            ).update(status=ConfirmationRequest.Status.EXPIRED)
     return expired

@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from cases import services
 from cases.models import Message
+from customers.emails import feedback_footer
 
 logger = logging.getLogger(__name__)
 
@@ -38,7 +39,7 @@ def message_send(message_id: int) -> bool:
             headers["Auto-Submitted"] = "auto-replied"  # RFC 3834: no auto-reply loops
         EmailMessage(
             subject=message.subject,
-            body=message.text,
+            body=message.text + feedback_footer(message.case),
             from_email=settings.DEFAULT_FROM_EMAIL,
             to=[message.case.customer.email],
             headers=headers,

@@ -1,10 +1,12 @@
 """Customers and the links through which they decide (customer-in-the-loop)."""
 
+import base64
 import hashlib
 import hmac
 import secrets
 from datetime import timedelta
 
+from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -42,9 +44,32 @@ def hash_token(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
+def derive_token(salt: str) -> str:
+    """The link's token: an HMAC of a random salt under SECRET_KEY (256 bits).
+
+    Neither the token nor anything that yields it without the secret key is stored: the
+    database holds the salt and the token's SHA-256. Deriving it (rather than storing it
+    for the mail task) lets a retried email carry the same working link.
+    """
+    digest = hmac.new(
+        settings.SECRET_KEY.encode(), f"confirmation-link:{salt}".encode(), hashlib.sha256
+    ).digest()
+    return base64.urlsafe_b64encode(digest).rstrip(b"=").decode()
+
+
 class ConfirmationRequestQuerySet(models.QuerySet):
     def pending(self):
         return self.filter(status=ConfirmationRequest.Status.PENDING)
+
+    def for_token(self, token: str):
+        """The request behind a link's token, or None; compared in constant time."""
+        if not token or len(token) > 100:
+            return None
+        digest = hash_token(token)
+        request = self.select_related("case__customer").filter(token_hash=digest).first()
+        if request is None or not hmac.compare_digest(request.token_hash, digest):
+            return None
+        return request
 
     def open(self, now=None):
         return self.pending().filter(expires_at__gt=now or timezone.now())
@@ -76,6 +101,7 @@ class ConfirmationRequest(models.Model):
     kind = models.CharField(max_length=10, choices=Kind.choices)
     options = models.JSONField(default=list, blank=True)
     adjustment = models.JSONField(default=dict, blank=True)
+    salt = models.CharField(max_length=32, editable=False, default="")
     token_hash = models.CharField(max_length=64, unique=True, editable=False)
     status = models.CharField(
         max_length=12, choices=Status.choices, default=Status.PENDING, db_index=True
@@ -102,19 +128,23 @@ class ConfirmationRequest(models.Model):
 
     @classmethod
     def issue(cls, *, case, kind, options=(), adjustment=None, ttl_days=None):
-        """Supersede the case's pending request and create a new one; return (request, token)."""
+        """Supersede the case's pending request and create a new one."""
         cls.objects.filter(case=case).pending().update(status=cls.Status.SUPERSEDED)
-        token = secrets.token_urlsafe(32)  # 256 bits
-        request = cls.objects.create(
+        salt = secrets.token_hex(16)
+        ttl = ttl_days or settings.CONFIRMATION_TTL_DAYS.get(kind, cls.DEFAULT_TTL[kind])
+        return cls.objects.create(
             case=case,
             proposal_version=case.proposal_version,
             kind=kind,
             options=list(options),
             adjustment=adjustment or {},
-            token_hash=hash_token(token),
-            expires_at=timezone.now() + timedelta(days=ttl_days or cls.DEFAULT_TTL[kind]),
+            salt=salt,
+            token_hash=hash_token(derive_token(salt)),
+            expires_at=timezone.now() + timedelta(days=ttl),
         )
-        return request, token
+
+    def link_token(self) -> str:
+        return derive_token(self.salt)
 
     def matches(self, token: str) -> bool:
         return hmac.compare_digest(self.token_hash, hash_token(token))
@@ -125,3 +155,67 @@ class ConfirmationRequest(models.Model):
 
     def option_ids(self) -> set[str]:
         return {str(option["id"]) for option in self.options}
+
+
+class EmailOutboxQuerySet(models.QuerySet):
+    def pending(self):
+        return self.filter(status=EmailOutbox.Status.PENDING)
+
+
+class EmailOutbox(models.Model):
+    """One email to a customer, once: the unique key makes a retried job a no-op.
+
+    The body is rendered when the mail is sent, never stored: a link's token must not sit in
+    a database column.
+    """
+
+    class Kind(models.TextChoices):
+        REQUEST = "request", _("Please decide")
+        REMINDER = "reminder", _("Reminder")
+        DECIDED = "decided", _("Decision confirmed")
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Pending")
+        SENT = "sent", _("Sent")
+        CANCELLED = "cancelled", _("Cancelled")
+
+    key = models.CharField(max_length=120, unique=True)
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    case = models.ForeignKey("cases.Case", on_delete=models.PROTECT, related_name="emails")
+    confirmation = models.ForeignKey(
+        ConfirmationRequest, on_delete=models.PROTECT, related_name="emails"
+    )
+    to_email = models.EmailField()
+    language = models.CharField(max_length=8, default="en")
+    message_id = models.CharField(max_length=255)
+    status = models.CharField(
+        max_length=10, choices=Status.choices, default=Status.PENDING, db_index=True
+    )
+    sent_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = EmailOutboxQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name_plural = "email outbox"
+
+    def __str__(self):
+        return f"{self.get_kind_display()} to {self.to_email} ({self.status})"
+
+    @classmethod
+    def queue(cls, *, kind: str, confirmation: ConfirmationRequest):
+        """Create the outbox row for this email unless it exists; return (row, created)."""
+        case = confirmation.case
+        domain = settings.DEFAULT_FROM_EMAIL.rpartition("@")[2] or "localhost"
+        return cls.objects.get_or_create(
+            key=f"confirmation:{confirmation.pk}:{kind}",
+            defaults={
+                "kind": kind,
+                "case": case,
+                "confirmation": confirmation,
+                "to_email": case.customer.email,
+                "language": case.language or case.customer.language,
+                "message_id": f"<{case.reference}.c{confirmation.pk}.{kind}@{domain}>",
+            },
+        )
