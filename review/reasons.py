@@ -1,13 +1,14 @@
 """Reason codes in plain words: the first thing an agent reads about a case."""
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 SLOT_NAMES = {
-    "order_number": "order number",
-    "contract_number": "contract number",
-    "customer_number": "customer number",
-    "dates": "date",
-    "amounts": "amount",
+    "order_number": gettext_noop("order number"),
+    "contract_number": gettext_noop("contract number"),
+    "customer_number": gettext_noop("customer number"),
+    "dates": gettext_noop("date"),
+    "amounts": gettext_noop("amount"),
 }
 
 
