@@ -16,6 +16,7 @@ from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.cache import patch_vary_headers
 from django.utils.dateparse import parse_datetime
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
@@ -125,7 +126,7 @@ def queue(request):
         "now": timezone.now(),
     }
     if request.htmx and request.htmx.target == "case-list":
-        return render(request, "cases/queue.html#case-list", context)
+        return vary_on_htmx(render(request, "cases/queue.html#case-list", context))
     state_counts = dict(
         Case.objects.filter(state__in=OPEN_STATES)
         .values_list("state")
@@ -138,7 +139,13 @@ def queue(request):
         "intents": Intent.objects.order_by("name"),
         "latest": Case.objects.order_by("-created_at").values_list("created_at", flat=True).first(),
     }
-    return render(request, "cases/queue.html", context)
+    return vary_on_htmx(render(request, "cases/queue.html", context))
+
+
+def vary_on_htmx(response):
+    """One URL, two bodies (page or list): caches must not hand the list to a page load."""
+    patch_vary_headers(response, ("HX-Request", "HX-Target"))
+    return response
 
 
 @require_GET
@@ -149,6 +156,8 @@ def queue_news(request):
         since = parse_datetime(request.GET.get("since", ""))
     except ValueError:
         since = None
+    if since is not None and timezone.is_naive(since):
+        since = timezone.make_aware(since)
     arrived = Case.objects.filter(created_at__gt=since).count() if since else 0
     return render(request, "cases/queue.html#news", {"arrived": arrived, "latest": since})
 
@@ -329,7 +338,7 @@ def review_queue(request):
 @require_POST
 @staff_required
 def review_claim(request, pk):
-    item = get_object_or_404(ReviewItem.objects.open(), pk=pk)
+    item = get_object_or_404(review_items(request.user), pk=pk)  # agents don't see escalated
     if not ReviewItem.objects.claim(item.pk, request.user):
         item.refresh_from_db()
         if item.claimed_by_id != request.user.pk:
@@ -357,7 +366,7 @@ def review_next(request):
 
 
 @require_POST
-@login_required
+@staff_required
 def set_language(request):
     language = request.POST.get("language", "")
     if language not in dict(translation.trans_real.get_languages()):

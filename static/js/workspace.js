@@ -29,6 +29,13 @@
     return false;
   }
 
+  // htmx pushes the queue's filters into the address bar after the page was rendered: forms that
+  // come back to "this page" (the language switch) return to the address shown now.
+  document.addEventListener("submit", function (event) {
+    const next = event.target.matches("[data-keep-url]") && event.target.elements.namedItem("next");
+    if (next) next.value = window.location.pathname + window.location.search;
+  });
+
   document.addEventListener("keydown", function (event) {
     if (event.ctrlKey || event.metaKey || event.altKey || typing(event)) return;
     switch (event.key) {
