@@ -15,6 +15,7 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.translation import gettext as _
 from django_fsm import can_proceed
 
 from cases.models import (
@@ -103,7 +104,7 @@ class Outcome:
 def case_transition(*, case: Case | int, name: str, actor: Actor, payload=None) -> CaseEvent:
     """Run transition `name` on the case for `actor`; return the one event it wrote."""
     if name not in TRANSITION_NAMES:
-        raise UnknownTransition(f"There is no transition called {name!r}.")
+        raise UnknownTransition(_("There is no transition called %(name)s.") % {"name": name})
     data = clean_payload(name, payload)
     pk = case.pk if isinstance(case, Case) else case
     with transaction.atomic():
@@ -115,16 +116,22 @@ def case_transition(*, case: Case | int, name: str, actor: Actor, payload=None) 
         method = getattr(locked, name)
         meta = method._django_fsm
         if actor.role not in meta.transitions[next(iter(meta.transitions))].custom["by"]:
-            raise TransitionForbidden(f"{name} is not available to {actor.role} actors.")
+            raise TransitionForbidden(
+                _("%(name)s is not available to %(role)s actors.")
+                % {"name": name, "role": actor.role}
+            )
         if actor.role == STAFF and not actor.user.has_perm("cases.work_case"):
-            raise TransitionForbidden("You may not work cases.")
+            raise TransitionForbidden(_("You may not work cases."))
         expected = data.get("expected_state")
         if (expected and expected != locked.state) or not meta.has_transition(locked.state):
             raise conflict(locked, name)
         if actor.role == STAFF and not meta.has_transition_perm(locked, locked.state, actor.user):
             raise TransitionForbidden(denial_reason(locked, name, actor.user))
         if not meta.conditions_met(locked, locked.state):
-            raise TransitionConflict(f"{name} is not possible now: {unmet_guard(locked, name)}.")
+            raise TransitionConflict(
+                _("%(name)s is not possible now: %(why)s.")
+                % {"name": name, "why": unmet_guard(locked, name)}
+            )
         from_state = locked.state
         outcome = HANDLERS[name](locked, actor, data)
         locked.save()
@@ -153,41 +160,44 @@ def conflict(case: Case, name: str) -> TransitionConflict:
     """Say who got there first, in words an agent understands."""
     last = case.events.filter(to_state=case.state).select_related("actor_user").last()
     if last is None:
-        return TransitionConflict(f"{name} is not possible while the case is {case.state}.")
+        return TransitionConflict(
+            _("%(name)s is not possible while the case is %(state)s.")
+            % {"name": name, "state": case.get_state_display()}
+        )
     when = date_format(timezone.localtime(last.created_at), "H:i")
     return TransitionConflict(
-        f"Already handled by {last.actor_display} at {when}: "
-        f"the case is now {case.get_state_display().lower()}.",
+        _("Already handled by %(actor)s at %(time)s: the case is now %(state)s.")
+        % {"actor": last.actor_display, "time": when, "state": case.get_state_display()},
         errors={"state": case.state, "handled_by": last.actor_display},
     )
 
 
 def unmet_guard(case: Case, name: str) -> str:
     if name in ("approve", "amend", "route_to_review", "automate") and not case.has_suggestion():
-        return "there is no suggestion yet"
+        return _("there is no suggestion yet")
     if name == "automate":
         return (
             "the suggestion needs a human (" + ", ".join(case.current_suggestion.reason_codes) + ")"
         )
     if name == "route_to_review":
-        return "the suggestion may be automated"
+        return _("the suggestion may be automated")
     if name in ("customer_accept", "customer_decline"):
-        return "there is no open confirmation for the current proposal"
+        return _("there is no open confirmation for the current proposal")
     if name == "expire":
-        return "the customer's deadline has not passed"
-    return "its guard is not met"
+        return _("the customer's deadline has not passed")
+    return _("its guard is not met")
 
 
 def denial_reason(case: Case, name: str, user) -> str:
     if case.state == State.ESCALATED and not user.has_perm("cases.handle_escalated"):
-        return "Escalated cases are decided by a supervisor."
+        return _("Escalated cases are decided by a supervisor.")
     suggestion = case.current_suggestion
     if name in ("approve", "amend") and suggestion is not None:
         if suggestion.risk_class == "legal" and not user.has_perm("cases.decide_legal"):
-            return "A suggestion with legal risk needs a supervisor."
+            return _("A suggestion with legal risk needs a supervisor.")
         if suggestion.four_eyes and suggestion.approvals.filter(user=user).exists():
-            return "You approved already; four eyes need a second person."
-    return f"You may not {name.replace('_', ' ')} this case."
+            return _("You approved already; four eyes need a second person.")
+    return _("You may not %(action)s this case.") % {"action": name.replace("_", " ")}
 
 
 # Payloads: validated before any lock is taken; errors name the field.
@@ -201,17 +211,29 @@ def clean_text(data: dict, key: str, *, required: bool = False, limit: int = MAX
     if value is None:
         value = ""
     if not isinstance(value, str):
-        raise InvalidPayload(f"{key} must be text.", {key: ["Must be text."]})
+        raise InvalidPayload(
+            _("%(field)s must be text.") % {"field": key}, {key: [_("Must be text.")]}
+        )
     value = value.strip()
     if "\x00" in value:
-        raise InvalidPayload(f"{key} contains NUL characters.", {key: ["NUL is not allowed."]})
+        raise InvalidPayload(
+            _("%(field)s contains NUL characters.") % {"field": key},
+            {key: [_("NUL is not allowed.")]},
+        )
     if SURROGATE.search(value):
         # JSON's \uXXXX escapes can carry lone surrogates, which no database stores as text.
-        raise InvalidPayload(f"{key} is not valid Unicode.", {key: ["Not valid Unicode."]})
+        raise InvalidPayload(
+            _("%(field)s is not valid Unicode.") % {"field": key}, {key: [_("Not valid Unicode.")]}
+        )
     if len(value) > limit:
-        raise InvalidPayload(f"{key} is too long.", {key: [f"At most {limit} characters."]})
+        raise InvalidPayload(
+            _("%(field)s is too long.") % {"field": key},
+            {key: [_("At most %(limit)d characters.") % {"limit": limit}]},
+        )
     if required and not value:
-        raise InvalidPayload(f"{key} is required.", {key: ["This field is required."]})
+        raise InvalidPayload(
+            _("%(field)s is required.") % {"field": key}, {key: [_("This field is required.")]}
+        )
     return value
 
 
@@ -270,7 +292,7 @@ def clean_payload(name: str, payload) -> dict:
             data["adjustment"] = clean_adjustment(payload["adjustment"])
         else:
             raise InvalidPayload(
-                "A proposal needs options or an adjustment.",
+                _("A proposal needs options or an adjustment."),
                 {"options": ["Give options or an adjustment."]},
             )
     elif name == "amend":
@@ -306,7 +328,7 @@ def clean_amendment(payload: dict) -> dict:
         amendment["adjustment"] = clean_adjustment(payload["adjustment"])
     if not amendment:
         raise InvalidPayload(
-            "An amendment changes the intent, action, reply, options or adjustment.",
+            _("An amendment changes the intent, action, reply, options or adjustment."),
             {"reply": ["Change at least one thing, or approve instead."]},
         )
     return amendment
@@ -334,7 +356,7 @@ def handle_route_to_review(case: Case, actor: Actor, data: dict) -> Outcome:
 def handle_approve(case: Case, actor: Actor, data: dict, amendment: dict | None = None) -> Outcome:
     suggestion = case.current_suggestion
     if data.get("suggestion") and data["suggestion"] != suggestion.pk:
-        raise TransitionConflict("The suggestion changed since you looked; review the new one.")
+        raise TransitionConflict(_("The suggestion changed since you looked; review the new one."))
     name = "amend" if amendment else "approve"
     Approval.objects.update_or_create(
         suggestion=suggestion, user=actor.user, defaults={"payload": serialise(amendment or {})}
@@ -348,11 +370,11 @@ def handle_approve(case: Case, actor: Actor, data: dict, amendment: dict | None 
     proposal = proposal_of(suggestion) | deserialise(amended)
     if proposal["action"] == ActionKind.MANUAL:
         raise InvalidPayload(
-            "A manual suggestion cannot be approved: take the case over, or amend the action.",
+            _("A manual suggestion cannot be approved: take the case over, or amend the action."),
             {"action": ["Manual handling needs a person: take over."]},
         )
     if proposal["action"] == ActionKind.CHOOSE and not proposal["options"]:
-        raise InvalidPayload("A choice needs options.", {"options": ["Give options."]})
+        raise InvalidPayload(_("A choice needs options."), {"options": [_("Give options.")]})
     getattr(case, name)(action=proposal["action"])
     outcome = Outcome(data={"amended": sorted(amended)} if amended else {})
     carry_out(case, outcome, proposal, author=Message.AuthorKind.AGENT, user=actor.user)
@@ -447,7 +469,7 @@ def customer_confirmation(case: Case, actor: Actor) -> ConfirmationRequest:
         or confirmation.proposal_version != case.proposal_version
         or not ConfirmationRequest.objects.open().filter(pk=confirmation.pk).exists()
     ):
-        raise TransitionConflict("This link is no longer valid for the case's current proposal.")
+        raise TransitionConflict(_("This link is no longer valid for the case's current proposal."))
     return ConfirmationRequest.objects.select_for_update().get(pk=confirmation.pk)
 
 
@@ -456,7 +478,9 @@ def handle_customer_accept(case: Case, actor: Actor, data: dict) -> Outcome:
     outcome_data = {"accepted": True, "comment": data.get("comment", "")}
     if confirmation.kind == ConfirmationRequest.Kind.CHOOSE:
         if data.get("option") not in confirmation.option_ids():
-            raise InvalidPayload("Choose one of the offered options.", {"option": ["Not offered."]})
+            raise InvalidPayload(
+                _("Choose one of the offered options."), {"option": [_("Not offered.")]}
+            )
         chosen = next(o for o in confirmation.options if str(o["id"]) == data["option"])
         outcome_data["option"] = chosen
     else:

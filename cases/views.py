@@ -5,9 +5,10 @@ plain HTML that works without JavaScript; for htmx requests the view renders a n
 """
 
 from functools import wraps
+from urllib.parse import quote
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import transaction
@@ -21,6 +22,7 @@ from django.utils.dateparse import parse_datetime
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
+from django_htmx.http import HttpResponseClientRedirect
 
 from cases.models import (
     STAFF,
@@ -29,6 +31,7 @@ from cases.models import (
     CaseEvent,
     StaffProfile,
     State,
+    transitions_of,
 )
 from cases.services import Actor, TransitionError, case_transition
 from review.models import Intent, ReviewItem
@@ -48,9 +51,14 @@ ACTIONABLE_STATES = [State.IN_REVIEW, State.ESCALATED, State.IN_PROGRESS]
 def staff_required(view):
     """Logged-in staff who work cases; anyone else is sent to log in or refused."""
 
-    @login_required
     @wraps(view)
     def wrapper(request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            if request.htmx:
+                # Not the login page swapped into a panel: the whole page goes to log in.
+                url = f"{reverse('login')}?next={quote(request.htmx.current_url_abs_path or '/')}"
+                return HttpResponseClientRedirect(url)
+            return redirect_to_login(request.get_full_path())
         if not request.user.has_perm("cases.work_case"):
             raise PermissionDenied
         return view(request, *args, **kwargs)
@@ -258,7 +266,8 @@ def case_action(request, reference, name):
     if event.name == "approval_recorded":
         done = _("Your approval is recorded; a second person must approve too.")
     else:
-        done = _("Done: %(transition)s.") % {"transition": name.replace("_", " ")}
+        label = transitions_of()[name][0].custom.get("label", name)
+        done = _("Done: %(transition)s.") % {"transition": str(label).lower()}
     return after_action(request, case, done=done)
 
 

@@ -84,7 +84,7 @@ def test_the_agents_day_amend_and_approve_from_the_queue(live_server, page: Page
     page.get_by_role("button", name="Amend and approve").click()
 
     expect(page.locator("#case-state")).to_have_text("Resolved")
-    expect(page.get_by_role("status").filter(has_text="Done: amend.")).to_be_visible()
+    expect(page.get_by_role("status").filter(has_text="Done: amend and approve.")).to_be_visible()
     expect(page.locator("#timeline li.event-amend")).to_contain_text("In review → Resolved")
     assert page.evaluate("window.sameDocument") is True
 
