@@ -30,7 +30,7 @@ from cases.models import (
     Message,
     State,
 )
-from customers.models import ConfirmationRequest, Customer, EmailOutbox
+from customers.models import ConfirmationRequest, Customer, EmailOutbox, sender_domain
 from review.models import Approval, Intent, ReviewItem, TrainingExample
 
 
@@ -301,7 +301,7 @@ def clean_payload(name: str, payload) -> dict:
         data["option"] = clean_text(payload, "option", limit=40)
     if name in ("customer_decline", "reopen") and payload.get("wants_human"):
         data["wants_human"] = True
-    elif name == "reopen":
+    if name == "reopen":
         data["reason_code"] = payload.get("reason_code") or "customer_replied"
         if data["reason_code"] not in ("customer_replied", "customer_feedback_negative"):
             raise InvalidPayload("Unknown reason code.", {"reason_code": ["Unknown."]})
@@ -507,12 +507,12 @@ def handle_customer_accept(case: Case, actor: Actor, data: dict) -> Outcome:
 def handle_customer_decline(case: Case, actor: Actor, data: dict) -> Outcome:
     confirmation = customer_confirmation(case, actor)
     outcome_data = {"accepted": False, "comment": data.get("comment", "")}
-    case.customer_decline()
-    settle(confirmation, ConfirmationRequest.Status.DECLINED, outcome_data)
     reasons = ["customer_declined"]
     if data.get("wants_human"):
         outcome_data["wants_human"] = True
         reasons.append("customer_asked_for_human")
+    case.customer_decline()
+    settle(confirmation, ConfirmationRequest.Status.DECLINED, outcome_data)
     open_review(case, reasons)
     suggestion = case.current_suggestion
     if suggestion is not None and suggestion.intent is not None:
@@ -652,15 +652,14 @@ def outbound_message(case: Case, text: str, *, author: str, user=None) -> Messag
 
 
 def reply_subject(case: Case) -> str:
-    subject = case.subject or "Your request"
+    subject = " ".join((case.subject or "Your request").split())  # no CR/LF into a header
     if not subject.lower().startswith("re:"):
         subject = f"Re: {subject}"
     return f"{subject} [#{case.reference}]"[:255]
 
 
 def new_message_id(case: Case) -> str:
-    domain = settings.DEFAULT_FROM_EMAIL.rpartition("@")[2] or "localhost"
-    return f"<{case.reference}.{secrets.token_hex(8)}@{domain}>"
+    return f"<{case.reference}.{secrets.token_hex(8)}@{sender_domain()}>"
 
 
 def open_review(case: Case, reason_codes: list[str]) -> ReviewItem:

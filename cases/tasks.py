@@ -23,7 +23,7 @@ def message_send(message_id: int) -> bool:
     """
     with transaction.atomic():
         message = (
-            Message.objects.select_for_update(skip_locked=True)
+            Message.objects.select_for_update(skip_locked=True, of=("self",))
             .select_related("case__customer")
             .filter(pk=message_id, direction=Message.Direction.OUTBOUND, sent_at__isnull=True)
             .first()

@@ -5,10 +5,12 @@ import hashlib
 import hmac
 import secrets
 from datetime import timedelta
+from email.utils import parseaddr
 
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.formats import date_format, time_format
 from django.utils.translation import gettext_lazy as _
 
 
@@ -65,7 +67,12 @@ class ConfirmationRequestQuerySet(models.QuerySet):
         """The request behind a link's token, or None; compared in constant time."""
         if not token or len(token) > 100:
             return None
-        digest = hash_token(token)
+        return self.for_digest(hash_token(token))
+
+    def for_digest(self, digest: str):
+        """The request whose token has this SHA-256 (what a customer's session keeps), or None."""
+        if not isinstance(digest, str) or len(digest) != 64:
+            return None
         request = self.select_related("case__customer").filter(token_hash=digest).first()
         if request is None or not hmac.compare_digest(request.token_hash, digest):
             return None
@@ -153,8 +160,21 @@ class ConfirmationRequest(models.Model):
     def is_open(self) -> bool:
         return self.status == self.Status.PENDING and self.expires_at > timezone.now()
 
+    def deadline_display(self) -> str:
+        """Until when the link works, in the active language.
+
+        The time is 24-hour: English's "6:33 a.m." would end the sentence in "a.m..".
+        """
+        local = timezone.localtime(self.expires_at)
+        return f"{date_format(local, 'DATE_FORMAT')}, {time_format(local, 'H:i')}"
+
     def option_ids(self) -> set[str]:
         return {str(option["id"]) for option in self.options}
+
+
+def sender_domain() -> str:
+    """The domain of DEFAULT_FROM_EMAIL, also when it has a display name ("Shop <a@shop.de>")."""
+    return parseaddr(settings.DEFAULT_FROM_EMAIL)[1].rpartition("@")[2] or "localhost"
 
 
 class EmailOutboxQuerySet(models.QuerySet):
@@ -207,7 +227,7 @@ class EmailOutbox(models.Model):
     def queue(cls, *, kind: str, confirmation: ConfirmationRequest):
         """Create the outbox row for this email unless it exists; return (row, created)."""
         case = confirmation.case
-        domain = settings.DEFAULT_FROM_EMAIL.rpartition("@")[2] or "localhost"
+        domain = sender_domain()
         return cls.objects.get_or_create(
             key=f"confirmation:{confirmation.pk}:{kind}",
             defaults={

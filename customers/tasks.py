@@ -17,12 +17,13 @@ def email_send(outbox_id: int) -> bool:
     """Send one outbox email once. A retry after success finds it sent and does nothing.
 
     The row stays locked while sending; a worker that dies mid-send rolls back and the retry
-    sends the same email (same Message-ID, same link) again.
+    sends the same email (same Message-ID, same link) again. Only the outbox row is locked
+    (`of=self`): a transition holding the case's row must not make the send skip it.
     """
     with transaction.atomic():
         outbox = (
             EmailOutbox.objects.pending()
-            .select_for_update(skip_locked=True)
+            .select_for_update(skip_locked=True, of=("self",))
             .select_related("case__customer", "confirmation")
             .filter(pk=outbox_id)
             .first()

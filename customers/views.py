@@ -2,34 +2,43 @@
 
 Mail scanners and link previews fetch every link (and some submit forms that submit
 themselves), so GET and HEAD only show; a decision is a POST with CSRF after the customer
-picked an answer. The token leaves the URL at once: it moves into the session and the browser
-is sent to a token-less address, so it is not in later logs, history or Referer headers.
+picked an answer. The token leaves the URL at once: its hash moves into the session and the
+browser is sent to a token-less address, so it is not in later logs, history or Referer headers
+(nor in the session table: a database dump yields no working links).
 """
 
 from django.conf import settings
-from django.http import Http404, HttpResponseRedirect
+from django.http import Http404, HttpResponseNotAllowed, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import translation
+from django.utils.log import log_response
 from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
 from cases.services import TransitionError
 from cases.views import staff_required
 from customers.emails import render_email
-from customers.models import ConfirmationRequest, EmailOutbox
+from customers.models import ConfirmationRequest, EmailOutbox, hash_token
 from customers.services import confirmation_decide
 
-SESSION_TOKEN = "customer_link_token"  # noqa: S105 - a session key, not a secret
+SESSION_TOKEN = "customer_link_token"  # noqa: S105 - a session key; it holds the token's hash
 SESSION_LANGUAGE = "customer_language"
 LANGUAGES = dict(settings.LANGUAGES)
+LINK_IN_LOGS = "/c/<token>/"
 
 
 @never_cache
-@require_http_methods(["GET", "HEAD"])
+@csrf_exempt  # It changes nothing; Django's CSRF refusal would log the path, token and all.
 def customer_link(request, token):
-    """Take the token out of the URL: keep it in the session, redirect to the page."""
-    request.session[SESSION_TOKEN] = token[:100]
+    """Take the token out of the URL: keep its hash in the session, redirect to the page."""
+    if request.method not in ("GET", "HEAD"):
+        # Refused as require_http_methods would, but logged without the token in the path.
+        response = HttpResponseNotAllowed(["GET", "HEAD"])
+        log_response("Method Not Allowed (%s): %s", request.method, LINK_IN_LOGS, response=response)
+        return response
+    request.session[SESSION_TOKEN] = hash_token(token) if len(token) <= 100 else ""
     return HttpResponseRedirect(reverse("customer-page"))
 
 
@@ -69,7 +78,7 @@ def status_page(confirmation) -> tuple[str, int]:
 @never_cache
 @require_http_methods(["GET", "HEAD", "POST"])
 def customer_page(request):
-    confirmation = ConfirmationRequest.objects.for_token(request.session.get(SESSION_TOKEN, ""))
+    confirmation = ConfirmationRequest.objects.for_digest(request.session.get(SESSION_TOKEN, ""))
     language = page_language(request, confirmation)
     with translation.override(language):
         page, status = status_page(confirmation)
