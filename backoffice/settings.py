@@ -249,6 +249,11 @@ if Q_CLUSTER["max_attempts"] < 1:
 
 # The suggestion engine and the routing policy.
 ENGINE = os.environ.get("ENGINE", "tfidf")
+# Optional: draft replies from an OpenAI-compatible chat endpoint; off while LLM_BASE_URL is unset.
+LLM_BASE_URL = os.environ.get("LLM_BASE_URL", "")
+LLM_MODEL = os.environ.get("LLM_MODEL", "")
+LLM_API_KEY = os.environ.get("LLM_API_KEY", "")
+LLM_TIMEOUT = float(os.environ.get("LLM_TIMEOUT", "10"))
 # Below this calibrated confidence for every intent, a message is out of scope: a human decides.
 try:
     OUT_OF_SCOPE_THRESHOLD = float(os.environ.get("OUT_OF_SCOPE_THRESHOLD", "0.40"))
