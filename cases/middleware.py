@@ -1,8 +1,13 @@
 from django.utils import translation
 
+SESSION_KEY = "staff_language"
+
 
 class StaffLanguageMiddleware:
-    """Speak the language a staff user chose for themselves (after LocaleMiddleware's guess)."""
+    """Speak the language a staff user chose for themselves (after LocaleMiddleware's guess).
+
+    The choice is read from the profile once per session, then from the session.
+    """
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -10,8 +15,12 @@ class StaffLanguageMiddleware:
     def __call__(self, request):
         user = getattr(request, "user", None)
         if user is not None and user.is_authenticated:
-            profile = getattr(user, "staff_profile", None)
-            if profile is not None:
-                translation.activate(profile.language)
-                request.LANGUAGE_CODE = profile.language
+            language = request.session.get(SESSION_KEY)
+            if language is None:
+                profile = getattr(user, "staff_profile", None)
+                language = profile.language if profile is not None else ""
+                request.session[SESSION_KEY] = language
+            if language:
+                translation.activate(language)
+                request.LANGUAGE_CODE = language
         return self.get_response(request)

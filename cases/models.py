@@ -174,6 +174,15 @@ class Case(ConcurrentTransitionMixin, models.Model):
                 condition=models.Q(state__in=["in_review", "escalated", "in_progress"]),
                 name="case_actionable_due_idx",
             ),
+            # The queue's counts by state: (state, id) of open cases only, so the count is an
+            # index-only scan of a few thousand entries, not a heap visit per open case.
+            models.Index(
+                fields=["state", "id"],
+                condition=models.Q(
+                    state__in=["new", "in_review", "escalated", "in_progress", "awaiting_customer"]
+                ),
+                name="case_open_state_idx",
+            ),
         ]
 
     def __str__(self):

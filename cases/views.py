@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
+from cases.middleware import SESSION_KEY as STAFF_LANGUAGE_KEY
 from cases.models import (
     STAFF,
     TRANSITION_NAMES,
@@ -109,14 +110,38 @@ def filtered_cases(user, filters: dict):
             | Q(customer__name__icontains=q)
             | Q(subject__icontains=q)
         )
-    return cases.annotate(open_reasons=open_reasons()).order_by("due_at", "-priority", "pk")
+    return (
+        cases.only(*QUEUE_COLUMNS)
+        .annotate(open_reasons=open_reasons())
+        .order_by("due_at", "-priority", "pk")
+    )
+
+
+# What a queue row shows: no JSON payloads, no password hashes.
+QUEUE_COLUMNS = (
+    "reference",
+    "subject",
+    "state",
+    "priority",
+    "due_at",
+    "created_at",
+    "customer__name",
+    "customer__email",
+    "assignee__username",
+    "current_suggestion__confidence",
+    "current_suggestion__intent__name",
+)
 
 
 def reason_counts() -> list[tuple[str, int]]:
+    # Grouped in SQL by the whole list (few distinct combinations), split here.
     counts: dict[str, int] = {}
-    for codes in ReviewItem.objects.open().values_list("reason_codes", flat=True):
+    combinations = (
+        ReviewItem.objects.open().order_by().values_list("reason_codes").annotate(n=Count("pk"))
+    )
+    for codes, n in combinations:
         for code in codes:
-            counts[code] = counts.get(code, 0) + 1
+            counts[code] = counts.get(code, 0) + n
     return sorted(counts.items(), key=lambda item: (-item[1], item[0]))
 
 
@@ -144,7 +169,7 @@ def queue(request):
     context |= {
         "state_counts": [(state, state.label, state_counts.get(state, 0)) for state in OPEN_STATES],
         "reason_counts": [(code, explain(code), n) for code, n in reason_counts()],
-        "intents": Intent.objects.order_by("name"),
+        "intents": intent_choices(),
         "latest": Case.objects.order_by("-created_at").values_list("created_at", flat=True).first(),
     }
     return vary_on_htmx(render(request, "cases/queue.html", context))
@@ -170,6 +195,10 @@ def queue_news(request):
     return render(request, "cases/queue.html#news", {"arrived": arrived, "latest": since})
 
 
+def intent_choices():
+    return Intent.objects.only("slug", "name").order_by("name")
+
+
 def case_context(request, case: Case) -> dict:
     suggestion = case.current_suggestion
     open_item = ReviewItem.objects.open().filter(case=case).select_related("claimed_by").first()
@@ -185,7 +214,7 @@ def case_context(request, case: Case) -> dict:
         "review_item": open_item,
         "reasons": [(code, explain(code, suggestion)) for code in reasons],
         "available": available,
-        "intents": Intent.objects.order_by("name") if "amend" in available else [],
+        "intents": intent_choices() if "amend" in available else [],
         "thread": case.messages.select_related("author_user"),
         "timeline": case.events.select_related("actor_user"),
         "other_cases": case.customer.cases.exclude(pk=case.pk).order_by("-created_at")[:10],
@@ -381,6 +410,7 @@ def set_language(request):
     if language not in dict(translation.trans_real.get_languages()):
         return HttpResponse(_("Unknown language."), status=400)
     StaffProfile.objects.update_or_create(user=request.user, defaults={"language": language})
+    request.session[STAFF_LANGUAGE_KEY] = language
     translation.activate(language)
     target = request.POST.get("next", "")
     if not url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):

@@ -1,0 +1,115 @@
+"""What-if: the queue view with the fixes docs/performance.md proposes, to measure what they buy.
+
+Bench-only (served at /_bench/queue-whatif/ by bench/workspace/urls.py, never by the product).
+It renders the product's own template, `cases/queue.html`, with the same rows and counts as
+`cases.views.queue`, and differs in four places only:
+
+1. reason counts grouped in SQL by the reason-code list (a few dozen rows) instead of loading
+   every open review item's JSON and counting in Python (thousands of rows, O(backlog));
+2. the 50 rows load only the columns the template shows (`.only()`), not every JSON column of
+   the case, its suggestion and the intent (`proposal`, `outcome`, `alternatives`, `slots`,
+   `options`, `adjustment`, `draft_reply`, `reply_templates`, …);
+3. the state's label is looked up once per state, not through `get_state_display()` per row
+   (which rebuilds the choices dict and translates on every call);
+4. the intents for the filter load only slug and name.
+
+`compare()` checks that both views produce the same page (apart from the CSRF token).
+"""
+
+import re
+
+from django.core.paginator import Paginator
+from django.db.models import Count
+from django.shortcuts import render
+from django.utils import timezone
+from django.views.decorators.http import require_GET
+
+from cases.models import Case, State
+from cases.views import OPEN_STATES, PAGE_SIZE, filtered_cases, queue_filters, staff_required
+from review.models import Intent, ReviewItem
+from review.reasons import explain
+
+ROW_FIELDS = (
+    "reference",
+    "subject",
+    "state",
+    "priority",
+    "due_at",
+    "customer__name",
+    "customer__email",
+    "assignee__username",
+    "current_suggestion__confidence",
+    "current_suggestion__intent__name",
+)
+
+
+def reason_counts_sql() -> list[tuple[str, int]]:
+    counts: dict[str, int] = {}
+    grouped = (
+        ReviewItem.objects.open()
+        .order_by()
+        .values_list("reason_codes")
+        .annotate(n=Count("pk"))
+        .values_list("reason_codes", "n")
+    )
+    for codes, n in grouped:
+        for code in codes:
+            counts[code] = counts.get(code, 0) + n
+    return sorted(counts.items(), key=lambda item: (-item[1], item[0]))
+
+
+@require_GET
+@staff_required
+def queue_whatif(request):
+    filters = queue_filters(request)
+    cases = filtered_cases(request.user, filters).only(*ROW_FIELDS)
+    page = Paginator(cases, PAGE_SIZE).get_page(request.GET.get("page"))
+    labels = {state: str(label) for state, label in State.choices}
+    for case in page.object_list:
+        case.get_state_display = labels[case.state]  # the template reads it as a value
+    context = {
+        "page": page,
+        "filters": filters,
+        "querystring": request.GET.copy(),
+        "now": timezone.now(),
+    }
+    state_counts = dict(
+        Case.objects.filter(state__in=OPEN_STATES)
+        .values_list("state")
+        .annotate(n=Count("pk"))
+        .values_list("state", "n")
+    )
+    context |= {
+        "state_counts": [(state, state.label, state_counts.get(state, 0)) for state in OPEN_STATES],
+        "reason_counts": [(code, explain(code), n) for code, n in reason_counts_sql()],
+        "intents": Intent.objects.only("slug", "name").order_by("name"),
+        "latest": Case.objects.order_by("-created_at").values_list("created_at", flat=True).first(),
+    }
+    return render(request, "cases/queue.html", context)
+
+
+def normalise(html: bytes) -> str:
+    text = html.decode()
+    text = re.sub(r'name="csrfmiddlewaretoken" value="[^"]+"', "", text)
+    text = re.sub(r'"X-CSRFToken": "[^"]+"', "", text)
+    # The page's own URL: the nav's aria-current and the language form's "next".
+    text = text.replace('<a href="/" aria-current="page">', '<a href="/" >')
+    return text.replace('value="/_bench/queue-whatif/"', 'value="/"')
+
+
+def compare(client) -> bool:
+    """Same page from the product's view and from the what-if (test client, logged in)."""
+    product = client.get("/")
+    whatif = client.get("/_bench/queue-whatif/")
+    same = normalise(product.content) == normalise(whatif.content)
+    if not same:
+        import difflib
+
+        diff = difflib.unified_diff(
+            normalise(product.content).splitlines(),
+            normalise(whatif.content).splitlines(),
+            lineterm="",
+            n=0,
+        )
+        print("\n".join(list(diff)[:40]))
+    return same
