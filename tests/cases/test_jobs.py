@@ -1,8 +1,10 @@
 """Scheduled jobs: quiet resolved cases close, unanswered confirmations expire; both idempotent."""
 
+import importlib
 from datetime import timedelta
 
 import pytest
+from django.apps import apps
 from django.utils import timezone
 from django_q.models import Schedule
 
@@ -13,6 +15,9 @@ from tests.factories import case_in
 
 @pytest.mark.django_db
 def test_the_lifecycle_jobs_are_scheduled():
+    # Run the data migration again: a transactional test earlier may have flushed its rows.
+    schedules = importlib.import_module("cases.migrations.0004_schedules")
+    schedules.forwards(apps, None)
     funcs = set(Schedule.objects.values_list("func", flat=True))
     assert {"cases.tasks.close_quiet_cases", "cases.tasks.expire_confirmations"} <= funcs
 

@@ -180,9 +180,9 @@ def dangerous(content: str) -> list[str]:
     return found
 
 
-@pytest.mark.parametrize("page", PAGES)
-def test_hostile_text_is_escaped(poisoned, page):
-    content = render(poisoned, page)
+@pytest.mark.parametrize("view", PAGES)
+def test_hostile_text_is_escaped(poisoned, view):
+    content = render(poisoned, view)
     payload = poisoned["payload"]
     assert "<script>alert(1)</script>" not in content
     assert dangerous(content) == []
@@ -191,17 +191,18 @@ def test_hostile_text_is_escaped(poisoned, page):
         assert "&lt;script&gt;alert(1)&lt;/script&gt;" in content
 
 
-@pytest.mark.parametrize("page", ["case page (escalated)", "case page (in progress)"])
-def test_the_escalation_reason_note_and_suggestion_are_shown_escaped(poisoned, page):
-    content = render(poisoned, page)
+@pytest.mark.parametrize("view", ["case page (escalated)", "case page (in progress)"])
+def test_the_escalation_reason_note_and_suggestion_are_shown_escaped(poisoned, view):
+    content = render(poisoned, view)
     shown = escape(poisoned["payload"])
     # subject, customer name, message, note, draft reply, option label, slot, risk flag
     assert content.count(shown) >= 8
 
 
-@pytest.mark.parametrize("page", ["case page (escalated)", "case-main partial"])
-def test_user_content_sits_in_hx_disable_containers_and_the_forms_outside(poisoned, page):
-    page = Elements(render(poisoned, page))
+# Not named `page`: pytest-playwright would treat the test as a browser test.
+@pytest.mark.parametrize("view", ["case page (escalated)", "case-main partial"])
+def test_user_content_sits_in_hx_disable_containers_and_the_forms_outside(poisoned, view):
+    page = Elements(render(poisoned, view))
     assert page.find("div", "suggestion") == [True]
     assert page.find("article", "message") and all(page.find("article", "message"))
     assert page.find("ol", "timeline") == [True]
