@@ -1,7 +1,10 @@
 """Suggest for a case, route it, and train the engine from what people decided."""
 
+import copy
 import logging
+import math
 import re
+import time
 from datetime import date, timedelta
 
 from django.conf import settings
@@ -11,6 +14,7 @@ from django.utils.formats import date_format
 
 from cases.models import ActionKind, Case, Message, Priority
 from cases.services import Actor, case_transition
+from review.engine import interface as engine_interface
 from review.engine.classifier import IntentClassifier, Prediction
 from review.engine.language import detect_language
 from review.engine.risks import detect_risks
@@ -25,15 +29,55 @@ _classifiers: dict[int, IntentClassifier] = {}
 
 
 def active_classifier() -> tuple[ModelVersion | None, IntentClassifier | None]:
-    version = (
-        ModelVersion.objects.filter(is_active=True, engine=settings.ENGINE).defer("blob").first()
-    )
+    """The active model of the configured engine, loaded once per process.
+
+    When the configured engine cannot run here (``hybrid`` without the ``enhanced`` extra,
+    or a model file that is not the pinned one), the active ``tfidf`` model serves instead
+    and the reason is logged: the product works fully with ``tfidf`` alone.
+    """
+    engines = [settings.ENGINE] + (["tfidf"] if settings.ENGINE != "tfidf" else [])
+    for engine in engines:
+        version = ModelVersion.objects.filter(is_active=True, engine=engine).defer("blob").first()
+        if version is None:
+            continue
+        if version.pk not in _classifiers:
+            reason = engine_interface.reason_unavailable(engine)
+            if reason is not None:
+                logger.error("active model %s cannot be used: %s", version.label, reason)
+                continue
+            _classifiers.clear()
+            _classifiers[version.pk] = IntentClassifier.from_bytes(version.verified_blob())
+        return version, _classifiers[version.pk]
+    return None, None
+
+
+def model_threshold(version: ModelVersion | None, intent_slug: str) -> float | None:
+    """The minimum confidence the model chose from data for an intent.
+
+    ``math.inf`` when no threshold reaches the target precision (never automate); None when
+    the model has no threshold of its own for the intent (too little data, or an older
+    model), so that the intent's own threshold alone applies.
+    """
     if version is None:
-        return None, None
-    if version.pk not in _classifiers:
-        _classifiers.clear()
-        _classifiers[version.pk] = IntentClassifier.from_bytes(version.verified_blob())
-    return version, _classifiers[version.pk]
+        return None
+    thresholds = (version.metrics or {}).get("thresholds") or {}
+    if thresholds.get("status", {}).get(intent_slug) == "unreachable":
+        return math.inf
+    value = thresholds.get("per_intent", {}).get(intent_slug)
+    return None if value is None else float(value)
+
+
+def routing_intent(intent: Intent | None, version: ModelVersion | None) -> Intent | None:
+    """The intent as routing sees it: the supervisor's threshold is a floor that the model's
+    data-chosen threshold can only raise (an unsaved copy; the intent itself is unchanged)."""
+    if intent is None:
+        return None
+    chosen = model_threshold(version, intent.slug)
+    if chosen is None or chosen <= intent.threshold:
+        return intent
+    routed = copy.copy(intent)
+    routed.threshold = chosen
+    return routed
 
 
 PLACEHOLDER = re.compile(r"\{(\w+)\}")
@@ -91,7 +135,7 @@ def priority_for(risk_flags: list[str]) -> int:
 
 def build_suggestion(case: Case, message: Message, version, prediction: Prediction | None) -> dict:
     """Everything a suggestion stores, including its routing decision."""
-    text = message.text
+    text = message.text_for_engine
     language = message.language or detect_language(text, default=case.language)
     today = timezone.localdate()
     slots = extract_slots(text, today=today)
@@ -100,7 +144,7 @@ def build_suggestion(case: Case, message: Message, version, prediction: Predicti
     intent = intents.get(prediction.intent) if prediction else None
     confidence = prediction.confidence if prediction else 0.0
     routing = route(
-        intent=intent,
+        intent=routing_intent(intent, version),
         confidence=confidence,
         slots=slots,
         risk_flags=risk_flags,
@@ -119,7 +163,7 @@ def build_suggestion(case: Case, message: Message, version, prediction: Predicti
         else ""
     )
     return {
-        "engine": settings.ENGINE,
+        "engine": version.engine if version else settings.ENGINE,
         "model_version": version,
         "model_label": version.label if version else "",
         "intent": intent,
@@ -147,15 +191,22 @@ def suggestion_create(*, case_id: int) -> Suggestion | None:
     case = Case.objects.awaiting_suggestion().select_related("customer").filter(pk=case_id).first()
     if case is None:
         return None
-    message = case.messages.filter(direction=Message.Direction.INBOUND).last()
+    inbound = case.messages.filter(direction=Message.Direction.INBOUND)
+    message = inbound.filter(automatic="").last() or inbound.last()
     if message is None:
         return None
     # Predict before taking the lock: the engine is the slow part.
     version, classifier = active_classifier()
     prediction = (
-        classifier.predict_one(f"{message.subject}\n{message.text}") if classifier else None
+        classifier.predict_one(f"{message.subject}\n{message.text_for_engine}")
+        if classifier and not message.automatic
+        else None
     )
     fields = build_suggestion(case, message, version, prediction)
+    if message.automatic:
+        # An auto-reply, bounce or list mail opened this case: no intent to read, no reply to
+        # send; a person looks at it.
+        fields |= {"automatable": False, "reason_codes": ["automatic_message"], "draft_reply": ""}
     with transaction.atomic():
         locked = Case.objects.awaiting_suggestion().select_for_update().filter(pk=case_id).first()
         if locked is None:
@@ -172,11 +223,26 @@ def suggestion_create(*, case_id: int) -> Suggestion | None:
     return suggestion
 
 
-def model_train(*, engine: str | None = None, seed: int = 0, activate: str = "if_better"):
-    """Train a model version from the training examples; activate it unless it is worse."""
+def model_train(
+    *,
+    engine: str | None = None,
+    seed: int = 0,
+    activate: str = "if_better",
+    target_precision: float | None = None,
+    folds: int | None = None,
+):
+    """Train a model version from the training examples; activate it unless it is worse.
+
+    Thresholds per intent are chosen for `target_precision` (default: the
+    ``ENGINE_TARGET_PRECISION`` setting, else 0.98) from `folds`-fold out-of-fold
+    predictions and stored in ``metrics["thresholds"]``; routing reads them through
+    `model_threshold`. Raises ValueError for an unknown engine and `EngineUnavailable` for
+    one that is not installed (`review.engine.embeddings.EngineUnavailable`).
+    """
     engine = engine or settings.ENGINE
-    if engine != "tfidf":
-        raise ValueError(f"unknown engine {engine!r}; this build has: tfidf")
+    engine_interface.require(engine)
+    if target_precision is None:
+        target_precision = getattr(settings, "ENGINE_TARGET_PRECISION", None) or 0.98
     examples = list(
         TrainingExample.objects.exclude(verdict=TrainingExample.Verdict.REJECTED)
         .select_related("intent")
@@ -184,7 +250,19 @@ def model_train(*, engine: str | None = None, seed: int = 0, activate: str = "if
     )
     texts = [example.text for example in examples]
     labels = [example.intent.slug for example in examples]
-    classifier = IntentClassifier.fit(texts, labels, seed=seed)
+    # Weights come from the learning loop where examples carry one; seeds weigh 1.
+    weights = [float(getattr(example, "weight", None) or 1.0) for example in examples]
+    start = time.perf_counter()
+    classifier = engine_interface.train(
+        texts,
+        labels,
+        engine=engine,
+        seed=seed,
+        folds=folds or engine_interface.DEFAULT_FOLDS,
+        target_precision=target_precision,
+        sample_weight=None if all(w == 1.0 for w in weights) else weights,
+    )
+    metrics = classifier.metrics | {"train_seconds": round(time.perf_counter() - start, 3)}
     blob = classifier.to_bytes()
     number = ModelVersion.objects.filter(engine=engine).count() + 1
     version = ModelVersion.objects.create(
@@ -192,7 +270,7 @@ def model_train(*, engine: str | None = None, seed: int = 0, activate: str = "if
         label=f"{engine}-{number}-{ModelVersion.checksum(blob)[:8]}",
         blob=blob,
         sha256=ModelVersion.checksum(blob),
-        metrics=classifier.metrics,
+        metrics=metrics,
         labels=classifier.labels,
         n_examples=len(examples),
     )
@@ -204,5 +282,11 @@ def model_train(*, engine: str | None = None, seed: int = 0, activate: str = "if
         or (accuracy is not None and accuracy >= current.metrics.get("accuracy", 0.0))
     ):
         version.activate()
-    logger.info("trained %s on %d examples: %s", version.label, len(examples), classifier.metrics)
+    logger.info(
+        "trained %s on %d examples: accuracy %s, thresholds %s",
+        version.label,
+        len(examples),
+        metrics.get("accuracy"),
+        (metrics.get("thresholds") or {}).get("status"),
+    )
     return version

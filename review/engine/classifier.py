@@ -1,9 +1,23 @@
 """Intent classifier: TF-IDF word + character n-grams, logistic regression, temperature scaling.
 
+Two engines share this class:
+
+* ``tfidf`` (default, always installed): TF-IDF over word 1-2-grams and char_wb 2-5-grams
+  (sublinear tf) into one multinomial LogisticRegression;
+* ``hybrid`` (optional extra ``enhanced``): the same TF-IDF features concatenated with
+  all-MiniLM-L6-v2 sentence embeddings (`review.engine.embeddings`) into one
+  LogisticRegression.
+
+Calibration fits one temperature (never CalibratedClassifierCV). With ``folds=k`` the
+temperature and the per-intent thresholds (`review.engine.calibration`) come from
+out-of-fold predictions on the training data, then the model is refitted on every example;
+without it, from a stratified 20 % holdout.
+
 Usage::
 
-    clf = IntentClassifier.fit(texts, labels, seed=0)
+    clf = IntentClassifier.fit(texts, labels, seed=0, folds=5, target_precision=0.98)
     clf.predict_one("Wo ist meine Bestellung?")  # Prediction(intent=..., confidence=..., ...)
+    clf.threshold_for("order_status")  # the data-chosen minimum confidence, or None
     blob = clf.to_bytes()
     same = IntentClassifier.from_bytes(blob)
 """
@@ -24,17 +38,38 @@ from scipy.special import log_softmax, softmax
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import f1_score
+from sklearn.model_selection import StratifiedKFold
 from sklearn.pipeline import FeatureUnion, Pipeline
 
+from review.engine.calibration import (
+    DEFAULT_TARGET_PRECISION,
+    Thresholds,
+    choose_thresholds,
+    expected_calibration_error,
+)
+
+# Version 1 blobs written before the engine choice and thresholds existed load as "tfidf"
+# without thresholds; the keys added since are optional.
 FORMAT_VERSION = 1
-ECE_BINS = 15
+ENGINES = ("tfidf", "hybrid")
 N_ALTERNATIVES = 3
+DEFAULT_FOLDS = 5
 # Weak regularisation: short support messages are sparse, and a stronger penalty flattens
 # the scores of rare intents; over-confidence is corrected by the temperature afterwards.
 REGULARISATION_C = 15.0
 # A tiny, perfectly separated holdout pushes the NLL optimum towards T -> 0, which would
 # make every suggestion look certain; the lower bound keeps that from running away.
 TEMPERATURE_BOUNDS = (0.2, 20.0)
+CHAR_MIN_DF = 2
+# Weight of the (unit-length) sentence embedding beside the two unit-length TF-IDF blocks.
+EMBEDDING_WEIGHT = 1.0
+
+__all__ = [
+    "ENGINES",
+    "IntentClassifier",
+    "Prediction",
+    "expected_calibration_error",
+]
 
 
 @dataclass(frozen=True)
@@ -46,34 +81,42 @@ class Prediction:
     alternatives: tuple[tuple[str, float], ...]
 
 
-def _build_pipeline(seed: int) -> Pipeline:
-    """Return an unfitted feature + model pipeline."""
-    features = FeatureUnion(
-        [
-            # strip_accents=None so that umlauts and ß stay distinct features.
-            (
-                "word",
-                TfidfVectorizer(
-                    analyzer="word",
-                    ngram_range=(1, 2),
-                    sublinear_tf=True,
-                    lowercase=True,
-                    strip_accents=None,
-                ),
+def _build_pipeline(seed: int, engine: str = "tfidf", embedder: Any = None) -> Pipeline:
+    """Return an unfitted feature + model pipeline for `engine`."""
+    blocks: list[tuple[str, Any]] = [
+        # strip_accents=None so that umlauts and ß stay distinct features.
+        (
+            "word",
+            TfidfVectorizer(
+                analyzer="word",
+                ngram_range=(1, 2),
+                sublinear_tf=True,
+                lowercase=True,
+                strip_accents=None,
             ),
-            # Character n-grams cope with typos, inflections and German compounds.
-            (
-                "char",
-                TfidfVectorizer(
-                    analyzer="char_wb",
-                    ngram_range=(2, 5),
-                    sublinear_tf=True,
-                    lowercase=True,
-                    strip_accents=None,
-                ),
+        ),
+        # Character n-grams cope with typos, inflections and German compounds. Those seen in
+        # one message only (mostly names, numbers and typos) are dropped: a smaller model,
+        # and on BANKING77 no loss (docs/engine.md).
+        (
+            "char",
+            TfidfVectorizer(
+                analyzer="char_wb",
+                ngram_range=(2, 5),
+                sublinear_tf=True,
+                lowercase=True,
+                strip_accents=None,
+                min_df=CHAR_MIN_DF,
             ),
-        ]
-    )
+        ),
+    ]
+    weights = None
+    if engine == "hybrid":
+        blocks.append(("minilm", embedder))
+        weights = {"word": 1.0, "char": 1.0, "minilm": EMBEDDING_WEIGHT}
+    elif engine != "tfidf":
+        raise ValueError(f"unknown engine {engine!r}; choose one of {', '.join(ENGINES)}")
+    features = FeatureUnion(blocks, transformer_weights=weights)
     model = LogisticRegression(C=REGULARISATION_C, max_iter=5000, random_state=seed)
     return Pipeline([("features", features), ("model", model)])
 
@@ -104,20 +147,6 @@ def _fit_temperature(logits: np.ndarray, y: np.ndarray) -> float:
     return float(math.exp(result.x))
 
 
-def expected_calibration_error(confidences: np.ndarray, correct: np.ndarray) -> float:
-    """Return the ECE of top-1 confidences over equal-width bins on (0, 1]."""
-    if len(confidences) == 0:
-        return 0.0
-    # Bin b holds confidences in (b/15, (b+1)/15]; clip keeps 0.0 and 1.0 in range.
-    bins = np.clip(np.ceil(confidences * ECE_BINS).astype(int) - 1, 0, ECE_BINS - 1)
-    total = 0.0
-    for b in range(ECE_BINS):
-        mask = bins == b
-        if mask.any():
-            total += mask.sum() * abs(correct[mask].mean() - confidences[mask].mean())
-    return float(total / len(confidences))
-
-
 def _stratified_split(
     y: np.ndarray, n_classes: int, holdout: float, seed: int
 ) -> tuple[np.ndarray, np.ndarray]:
@@ -136,13 +165,25 @@ def _stratified_split(
 class IntentClassifier:
     """Calibrated intent classifier; build it with `fit` or `from_bytes`, not directly."""
 
-    def __init__(self, pipeline: Pipeline, temperature: float, metrics: dict[str, Any]) -> None:
-        """Wrap an already fitted pipeline and its temperature."""
+    def __init__(
+        self,
+        pipeline: Pipeline,
+        temperature: float,
+        metrics: dict[str, Any],
+        *,
+        engine: str = "tfidf",
+        thresholds: Thresholds | None = None,
+    ) -> None:
+        """Wrap an already fitted pipeline, its temperature and its chosen thresholds."""
         if not temperature > 0:
             raise ValueError(f"temperature must be > 0, got {temperature!r}")
+        if engine not in ENGINES:
+            raise ValueError(f"unknown engine {engine!r}; choose one of {', '.join(ENGINES)}")
         self._pipeline = pipeline
+        self.engine = engine
         self.temperature = float(temperature)
         self.metrics = metrics
+        self.thresholds = thresholds
         self.labels: list[str] = [str(c) for c in pipeline.classes_]
 
     @classmethod
@@ -153,83 +194,162 @@ class IntentClassifier:
         *,
         seed: int = 0,
         holdout: float = 0.2,
+        folds: int | None = None,
+        engine: str = "tfidf",
+        target_precision: float = DEFAULT_TARGET_PRECISION,
+        sample_weight: Sequence[float] | None = None,
     ) -> IntentClassifier:
-        """Train on `texts`/`labels`, calibrate on a stratified holdout, refit on all data.
+        """Train on `texts`/`labels`, calibrate on held-out predictions, refit on all data.
 
-        The temperature is fitted on the holdout split and kept for the final model,
-        which is refitted on every example. Calibration is skipped (T = 1) when a class
-        has fewer than 2 examples or the holdout would be empty; `metrics["calibration"]`
-        says which happened.
+        With `folds=k` every example is predicted once by a model trained on the other
+        folds (stratified k-fold, at most as many folds as the rarest intent has examples);
+        otherwise a stratified `holdout` share is predicted by a model trained on the rest.
+        The temperature is fitted to those held-out predictions, the per-intent thresholds
+        for `target_precision` are chosen from them, and the final model is refitted on
+        every example. Calibration is skipped (T = 1, no thresholds) when an intent has
+        fewer than 2 examples or nothing is held out; `metrics["calibration"]` says which
+        happened. `sample_weight` weighs examples in every fit (the learning loop's
+        weights); held-out figures count every example once.
         """
         if len(texts) != len(labels):
             raise ValueError(f"got {len(texts)} texts but {len(labels)} labels")
         if not 0.0 <= holdout < 1.0:
             raise ValueError(f"holdout must be in [0, 1), got {holdout!r}")
+        if folds is not None and folds < 2:
+            raise ValueError(f"folds must be at least 2, got {folds!r}")
+        if engine not in ENGINES:
+            raise ValueError(f"unknown engine {engine!r}; choose one of {', '.join(ENGINES)}")
         texts = [str(t) for t in texts]
         classes, y = np.unique([str(label) for label in labels], return_inverse=True)
         if len(classes) < 2:
             raise ValueError(f"need at least 2 distinct labels, got {len(classes)}")
+        weights = None
+        if sample_weight is not None:
+            weights = np.asarray(sample_weight, dtype=float)
+            if weights.shape != (len(texts),) or not (weights > 0).all():
+                raise ValueError("sample_weight needs one positive weight per text")
 
         metrics: dict[str, Any] = {
+            "engine": engine,
             "n_classes": len(classes),
             "labels": [str(c) for c in classes],
             "seed": int(seed),
             "sklearn_version": sklearn.__version__,
         }
-        temperature = 1.0
-        counts = np.bincount(y, minlength=len(classes))
-        train_idx, held_idx = _stratified_split(y, len(classes), holdout, seed)
-        if counts.min() < 2 or len(held_idx) == 0:
-            reason = "a class has fewer than 2 examples" if counts.min() < 2 else "empty holdout"
-            metrics.update(calibration=f"skipped: {reason}, T=1", n_train=len(texts), n_holdout=0)
-        else:
-            temperature = cls._calibrate(texts, y, train_idx, held_idx, seed, metrics)
-            metrics.update(calibration="holdout", n_train=len(train_idx), n_holdout=len(held_idx))
-        metrics["temperature"] = temperature
+        embedder = None
+        if engine == "hybrid":
+            from review.engine.embeddings import MODEL_ID, SentenceEmbedder
 
-        pipeline = _build_pipeline(seed)
-        pipeline.fit(texts, classes[y])
-        return cls(pipeline, temperature, metrics)
+            embedder = SentenceEmbedder()
+            embedder.remember(texts)  # embed once, reuse in every fold and the final fit
+            metrics["embedding_model"] = MODEL_ID
+        try:
+            temperature, thresholds = cls._calibrate(
+                texts,
+                y,
+                classes,
+                weights,
+                seed,
+                holdout,
+                folds,
+                engine,
+                embedder,
+                target_precision,
+                metrics,
+            )
+            pipeline = _build_pipeline(seed, engine, embedder)
+            pipeline.fit(texts, classes[y], **_weights(weights))
+        finally:
+            if embedder is not None:
+                embedder.forget()
+        return cls(pipeline, temperature, metrics, engine=engine, thresholds=thresholds)
 
     @staticmethod
     def _calibrate(
         texts: list[str],
         y: np.ndarray,
-        train_idx: np.ndarray,
-        held_idx: np.ndarray,
+        classes: np.ndarray,
+        weights: np.ndarray | None,
         seed: int,
+        holdout: float,
+        folds: int | None,
+        engine: str,
+        embedder: Any,
+        target_precision: float,
         metrics: dict[str, Any],
-    ) -> float:
-        """Fit on the train split, fit T on the holdout and record holdout metrics."""
-        pipeline = _build_pipeline(seed)
-        pipeline.fit([texts[i] for i in train_idx], y[train_idx])
-        logits = _logits(pipeline, [texts[i] for i in held_idx])
-        y_held = y[held_idx]
+    ) -> tuple[float, Thresholds | None]:
+        """Predict held-out examples, fit T on them, choose thresholds, record figures."""
+        counts = np.bincount(y, minlength=len(classes))
+        if folds is not None:
+            n_splits = min(folds, int(counts.min()))
+            splits = []
+            if n_splits >= 2:
+                splitter = StratifiedKFold(n_splits=n_splits, shuffle=True, random_state=seed)
+                splits = list(splitter.split(np.zeros(len(y)), y))
+            mode = f"cross_validation ({n_splits} folds)"
+        else:
+            train_idx, held_idx = _stratified_split(y, len(classes), holdout, seed)
+            splits = [(train_idx, held_idx)] if len(held_idx) else []
+            mode = "holdout"
+        if counts.min() < 2 or not splits:
+            reason = "a class has fewer than 2 examples" if counts.min() < 2 else "empty holdout"
+            metrics.update(
+                calibration=f"skipped: {reason}, T=1",
+                n_train=len(texts),
+                n_holdout=0,
+                temperature=1.0,
+            )
+            return 1.0, None
+
+        held = np.concatenate([test for _, test in splits])
+        logits = np.zeros((len(y), len(classes)))
+        for train, test in splits:
+            pipeline = _build_pipeline(seed, engine, embedder)
+            fold_weights = None if weights is None else weights[train]
+            pipeline.fit([texts[i] for i in train], y[train], **_weights(fold_weights))
+            # Every class is in every training part, so logit column j is class index j.
+            logits[test] = _logits(pipeline, [texts[i] for i in test])
+        logits, y_held = logits[held], y[held]
         temperature = _fit_temperature(logits, y_held)
 
-        # Every class is in the train split, so logit column j is class index j.
         predicted = logits.argmax(axis=1)
         correct = (predicted == y_held).astype(float)
         before = softmax(logits, axis=1).max(axis=1)
         after = softmax(logits / temperature, axis=1).max(axis=1)
+        thresholds = choose_thresholds(
+            classes[predicted], after, correct, list(classes), target_precision=target_precision
+        )
+        n_train = len(texts) if folds is not None else len(texts) - len(held)
         metrics.update(
+            calibration=mode,
+            n_train=n_train,
+            n_holdout=len(held),
             accuracy=float(correct.mean()),
             macro_f1=float(f1_score(y_held, predicted, average="macro", zero_division=0)),
             ece_before=expected_calibration_error(before, correct),
             ece_after=expected_calibration_error(after, correct),
             nll_before=_nll(logits, y_held, 1.0),
             nll_after=_nll(logits, y_held, temperature),
+            temperature=temperature,
+            thresholds=thresholds.as_metrics(),
         )
-        return temperature
+        return temperature, thresholds
+
+    def threshold_for(self, intent: str) -> float | None:
+        """The data-chosen minimum confidence for `intent` (inf: never automate; None: none)."""
+        return None if self.thresholds is None else self.thresholds.threshold_for(intent)
+
+    def predict_proba(self, texts: Sequence[str]) -> np.ndarray:
+        """Calibrated probabilities, one row per text, columns in `self.labels` order."""
+        texts = [str(t) for t in texts]
+        if not texts:
+            return np.zeros((0, len(self.labels)))
+        return softmax(_logits(self._pipeline, texts) / self.temperature, axis=1)
 
     def predict(self, texts: Sequence[str]) -> list[Prediction]:
         """Return one calibrated prediction per text, in input order."""
-        texts = [str(t) for t in texts]
-        if not texts:
-            return []
-        probs = softmax(_logits(self._pipeline, texts) / self.temperature, axis=1)
         predictions = []
-        for row in probs:
+        for row in self.predict_proba(texts):
             # Stable sort on negated probabilities keeps label order on exact ties.
             order = np.argsort(-row, kind="stable")
             ranked = [(self.labels[i], float(row[i])) for i in order[: N_ALTERNATIVES + 1]]
@@ -242,12 +362,18 @@ class IntentClassifier:
         return self.predict([text])[0]
 
     def to_bytes(self) -> bytes:
-        """Serialise the model, its temperature and metrics into a versioned blob."""
+        """Serialise the model, its temperature, thresholds and metrics into a versioned blob.
+
+        The hybrid engine's ONNX file is not in the blob, only its pinned SHA-256: the file
+        comes from the installed package and is verified when the model first predicts.
+        """
         payload = {
             "format_version": FORMAT_VERSION,
+            "engine": self.engine,
             "pipeline": self._pipeline,
             "temperature": self.temperature,
             "metrics": self.metrics,
+            "thresholds": None if self.thresholds is None else self.thresholds.as_metrics(),
         }
         buffer = io.BytesIO()
         joblib.dump(payload, buffer)
@@ -266,4 +392,31 @@ class IntentClassifier:
             raise ValueError(
                 f"unsupported classifier format version {version!r} (expected {FORMAT_VERSION})"
             )
-        return cls(payload["pipeline"], payload["temperature"], payload["metrics"])
+        engine = payload.get("engine", "tfidf")
+        if engine == "hybrid":
+            _check_embedding_pin(payload["pipeline"])
+        stored = payload.get("thresholds")
+        thresholds = None if stored is None else Thresholds.from_metrics(stored)
+        return cls(
+            payload["pipeline"],
+            payload["temperature"],
+            payload["metrics"],
+            engine=engine,
+            thresholds=thresholds,
+        )
+
+
+def _weights(weights: np.ndarray | None) -> dict[str, Any]:
+    return {} if weights is None else {"model__sample_weight": weights}
+
+
+def _check_embedding_pin(pipeline: Pipeline) -> None:
+    """Refuse a hybrid model whose embeddings came from another model file than ours."""
+    from review.engine.embeddings import MODEL_FILE
+
+    for name, block in pipeline.named_steps["features"].transformer_list:
+        if name == "minilm" and getattr(block, "model_sha256_", None) != MODEL_FILE.sha256:
+            raise ValueError(
+                "hybrid model was trained on embeddings from another model file "
+                f"({getattr(block, 'model_sha256_', None)!r}); refusing to load it"
+            )

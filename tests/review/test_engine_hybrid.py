@@ -1,0 +1,115 @@
+"""The optional `hybrid` engine: pinned files, and (where installed) training and prediction.
+
+`make test` and CI install only `.[dev]`: there the tests that need onnxruntime and the model
+package skip with the reason. The pin checks run everywhere.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+
+import numpy as np
+import pytest
+
+from review.engine import embeddings, interface
+from review.engine.classifier import IntentClassifier
+from review.engine.embeddings import (
+    MODEL_FILE,
+    EngineUnavailable,
+    SentenceEmbedder,
+    locate,
+    unavailable_reason,
+    verified,
+)
+from tests.review.test_engine_core import LABELS, TEXTS
+
+UNAVAILABLE = unavailable_reason()
+needs_hybrid = pytest.mark.skipif(
+    UNAVAILABLE is not None,
+    reason=f"hybrid engine not installed here (pip install -e '.[enhanced]'): {UNAVAILABLE}",
+)
+
+
+def test_a_model_file_that_does_not_match_the_pin_is_refused(tmp_path) -> None:
+    fake = tmp_path / "model.onnx"
+    fake.write_bytes(b"not the model we pinned")
+    with pytest.raises(EngineUnavailable, match="refusing"):
+        verified(fake, MODEL_FILE)
+    # Also when handed to the embedder directly: the hash is checked before anything runs.
+    with pytest.raises(EngineUnavailable, match="refusing"):
+        SentenceEmbedder(model_path=str(fake)).embed(["hello"])
+
+
+def test_a_missing_package_says_how_to_install_it() -> None:
+    missing = dataclasses.replace(MODEL_FILE, distribution="no-such-distribution-here")
+    with pytest.raises(EngineUnavailable, match=r"pip install -e '\.\[enhanced\]'"):
+        locate(missing)
+
+
+def test_an_unavailable_engine_is_refused_before_training(monkeypatch) -> None:
+    monkeypatch.setattr(interface, "unavailable_reason", lambda: "onnxruntime is not installed")
+    assert interface.available() == {"tfidf": None, "hybrid": "onnxruntime is not installed"}
+    with pytest.raises(EngineUnavailable, match="onnxruntime is not installed"):
+        interface.train(TEXTS, LABELS, engine="hybrid")
+    with pytest.raises(ValueError, match="unknown engine"):
+        interface.train(TEXTS, LABELS, engine="bert")
+
+
+@pytest.fixture(scope="module")
+def hybrid() -> IntentClassifier:
+    if UNAVAILABLE is not None:
+        pytest.skip(f"hybrid engine not installed here: {UNAVAILABLE}")
+    return interface.train(TEXTS, LABELS, engine="hybrid", seed=0, folds=4)
+
+
+@needs_hybrid
+def test_embeddings_are_unit_length_and_put_paraphrases_close() -> None:
+    embedder = SentenceEmbedder()
+    vectors = embedder.embed(
+        ["Where is my parcel?", "My package has not arrived", "I want to cancel my contract"]
+    )
+    assert vectors.shape == (3, embeddings.DIMENSION)
+    assert np.allclose(np.linalg.norm(vectors, axis=1), 1.0, atol=1e-5)
+    similarity = vectors @ vectors.T
+    assert similarity[0, 1] > similarity[0, 2]
+    # Batching never changes a text's vector.
+    assert np.array_equal(embedder.embed(["My package has not arrived"])[0], vectors[1])
+
+
+@needs_hybrid
+@pytest.mark.parametrize(
+    ("text", "intent"),
+    [
+        ("Where is my parcel? It has not arrived", "order_status"),
+        ("Ich will meinen Vertrag kündigen", "cancel_contract"),
+        ("Please give me my money back", "refund"),
+        ("I moved house, new address please", "address_change"),
+    ],
+)
+def test_hybrid_predicts_held_out_phrasing(hybrid: IntentClassifier, text: str, intent: str):
+    assert hybrid.predict_one(text).intent == intent
+
+
+@needs_hybrid
+def test_hybrid_round_trip_and_batches_give_identical_predictions(
+    hybrid: IntentClassifier, tmp_path
+) -> None:
+    assert hybrid.engine == "hybrid"
+    assert hybrid.metrics["embedding_model"] == embeddings.MODEL_ID
+    interface.save(hybrid, tmp_path / "model.bin")
+    restored = interface.load(tmp_path / "model.bin")
+    assert restored.engine == "hybrid"
+    assert restored.predict(TEXTS) == hybrid.predict(TEXTS)
+    assert hybrid.predict(TEXTS[:5]) == [hybrid.predict_one(t) for t in TEXTS[:5]]
+    # The ONNX file is not in the blob, only its hash.
+    assert (tmp_path / "model.bin").stat().st_size < MODEL_FILE.size / 10
+
+
+@needs_hybrid
+def test_a_hybrid_model_built_on_another_model_file_is_refused(hybrid: IntentClassifier):
+    blob = hybrid.to_bytes()
+    model = IntentClassifier.from_bytes(blob)
+    features = model._pipeline.named_steps["features"]
+    dict(features.transformer_list)["minilm"].model_sha256_ = "0" * 64
+    with pytest.raises(ValueError, match="another model file"):
+        IntentClassifier.from_bytes(model.to_bytes())
