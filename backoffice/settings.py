@@ -80,7 +80,7 @@ CSRF_TRUSTED_ORIGINS = envlist("CSRF_TRUSTED_ORIGINS")
 SITE_URL = os.environ.get("SITE_URL", "http://localhost:8000").rstrip("/")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "backoffice.apps.BackofficeAdminConfig",  # django.contrib.admin on our site class
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -261,6 +261,27 @@ except ValueError:
     raise ImproperlyConfigured("OUT_OF_SCOPE_THRESHOLD must be a number") from None
 # Intake limits: bigger bodies get a clear 400, never a 500.
 MAX_MESSAGE_CHARS = envint("MAX_MESSAGE_CHARS", 200_000)
+# Email in (docs/email.md). What one email may be; beyond it, the raw mail goes to quarantine.
+EMAIL_MAX_BYTES = envint("EMAIL_MAX_BYTES", 40 * 1024 * 1024)
+EMAIL_MAX_HEADER_BYTES = envint("EMAIL_MAX_HEADER_BYTES", 256 * 1024)
+EMAIL_MAX_PARTS = envint("EMAIL_MAX_PARTS", 250)
+EMAIL_MAX_DEPTH = envint("EMAIL_MAX_DEPTH", 20)
+# A bigger file is refused, its message kept.
+EMAIL_MAX_ATTACHMENT_BYTES = envint("EMAIL_MAX_ATTACHMENT_BYTES", 25 * 1024 * 1024)
+# More emails than this from one sender within the window go to quarantine (0: no limit).
+EMAIL_RATE_LIMIT = envint("EMAIL_RATE_LIMIT", 30)
+EMAIL_RATE_WINDOW_MINUTES = envint("EMAIL_RATE_WINDOW_MINUTES", 60)
+# The mailbox poller (a django-q2 schedule); it does nothing while IMAP_HOST is unset.
+# IMAP_SSL on: TLS from the first byte (port 993); off: STARTTLS, required (port 143).
+IMAP_HOST = os.environ.get("IMAP_HOST", "")
+IMAP_SSL = envbool("IMAP_SSL", True)
+IMAP_PORT = envint("IMAP_PORT", 993 if IMAP_SSL else 143)
+IMAP_USER = os.environ.get("IMAP_USER", "")
+IMAP_PASSWORD = os.environ.get("IMAP_PASSWORD", "")
+IMAP_FOLDER = os.environ.get("IMAP_FOLDER", "INBOX")
+IMAP_PROCESSED_FOLDER = os.environ.get("IMAP_PROCESSED_FOLDER", "Processed")
+IMAP_CA_FILE = os.environ.get("IMAP_CA_FILE", "")  # a private CA's certificate (PEM)
+IMAP_BATCH = envint("IMAP_BATCH", 100)
 # How long a customer's link stays valid, per kind (days), and when the one reminder goes out.
 CONFIRMATION_TTL_DAYS = {
     "choose": envint("CONFIRM_CHOOSE_DAYS", 3),
@@ -270,6 +291,13 @@ CONFIRMATION_TTL_DAYS = {
 REMINDER_HOURS_BEFORE = envint("REMINDER_HOURS_BEFORE", 24)
 # Resolved cases without news are closed after this many days by a scheduled job.
 CLOSE_AFTER_DAYS = envint("CLOSE_AFTER_DAYS", 7)
+# Webhooks (docs/api.md): each POST times out after WEBHOOK_TIMEOUT seconds; a failed one is
+# retried after WEBHOOK_BACKOFF_SECONDS * 2^(attempt-1), and marked failed after the last attempt.
+WEBHOOK_TIMEOUT = envint("WEBHOOK_TIMEOUT", 10)
+WEBHOOK_BACKOFF_SECONDS = envint("WEBHOOK_BACKOFF_SECONDS", 60)
+WEBHOOK_MAX_ATTEMPTS = envint("WEBHOOK_MAX_ATTEMPTS", 8)
+if WEBHOOK_MAX_ATTEMPTS < 1 or not 0 < WEBHOOK_TIMEOUT < Q_CLUSTER["timeout"] / 2:
+    raise ImproperlyConfigured("WEBHOOK_MAX_ATTEMPTS ≥ 1 and 0 < WEBHOOK_TIMEOUT < Q_TIMEOUT / 2")
 
 LOGGING = {
     "version": 1,

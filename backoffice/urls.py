@@ -3,6 +3,8 @@ from django.http import HttpResponse
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
+from backoffice import views as dashboard
+
 
 def healthz(request):
     return HttpResponse("ok", content_type="text/plain")
@@ -13,6 +15,12 @@ urlpatterns = [
     path("", include("customers.urls")),
     path("accounts/", include("django.contrib.auth.urls")),
     path("admin/", admin.site.urls),
+    path("dashboard/", dashboard.dashboard, name="dashboard"),
+    path(
+        "dashboard/intents/<slug:slug>/mode/", dashboard.intent_mode, name="dashboard-intent-mode"
+    ),
+    path("dashboard/training/", dashboard.training_begin, name="training-start"),
+    path("dashboard/training/<int:pk>/", dashboard.training_progress, name="training-progress"),
     path("api/v1/", include("cases.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),

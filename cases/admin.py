@@ -1,9 +1,12 @@
 from django import forms
 from django.contrib import admin, messages
+from django.db.models import Subquery
+from django.utils.translation import gettext_lazy as _
 from django_fsm.admin import FSMAdminMixin
 
 from cases.models import STAFF, Case, CaseEvent, Message
 from cases.services import Actor, TransitionError, case_transition
+from review.models import ReviewItem, Suggestion
 
 
 class EscalateForm(forms.Form):
@@ -81,6 +84,23 @@ class MessageInline(ReadOnlyInline):
     readonly_fields = fields
 
 
+class SuggestionInline(ReadOnlyInline):
+    model = Suggestion
+    fk_name = "case"
+    fields = [
+        "created_at",
+        "intent",
+        "confidence",
+        "action",
+        "automatable",
+        "reason_codes",
+        "model_label",
+        "policy_version",
+        "draft_reply",
+    ]
+    readonly_fields = fields
+
+
 class CaseEventInline(ReadOnlyInline):
     model = CaseEvent
     fields = [
@@ -98,12 +118,57 @@ class CaseEventInline(ReadOnlyInline):
     readonly_fields = fields
 
 
+class ReasonCodeFilter(admin.SimpleListFilter):
+    """Cases a human was asked to look at for this reason (any review item, open or decided)."""
+
+    title = _("reason code")
+    parameter_name = "reason"
+
+    def lookups(self, request, model_admin):
+        codes = set()
+        for combination in ReviewItem.objects.values_list("reason_codes", flat=True).distinct():
+            codes.update(combination or [])
+        return [(code, code) for code in sorted(codes)]
+
+    def queryset(self, request, queryset):
+        if not self.value():
+            return queryset
+        # The JSON list as text (portable to SQLite); quoted, so a code matches only whole.
+        items = ReviewItem.objects.filter(reason_codes__icontains=f'"{self.value()}"')
+        return queryset.filter(pk__in=Subquery(items.values("case_id")))
+
+
 @admin.register(Case)
 class CaseAdmin(TransitionAdminMixin, admin.ModelAdmin):
-    list_display = ["reference", "state", "customer", "subject", "priority", "assignee", "due_at"]
-    list_filter = ["state", "priority", "channel", "assignee", "created_at"]
-    search_fields = ["reference", "customer__email", "subject", "messages__text"]
-    list_select_related = ["customer", "assignee"]
+    list_display = [
+        "reference",
+        "state",
+        "customer",
+        "intent",
+        "subject",
+        "priority",
+        "assignee",
+        "due_at",
+        "created_at",
+    ]
+    list_filter = [
+        "state",
+        ("current_suggestion__intent", admin.RelatedFieldListFilter),
+        ReasonCodeFilter,
+        "assignee",
+        "created_at",
+        "priority",
+        "channel",
+    ]
+    date_hierarchy = "created_at"
+    search_fields = [
+        "reference__iexact",
+        "customer__email",
+        "customer__name",
+        "subject",
+        "messages__text",
+    ]
+    list_select_related = ["customer", "assignee", "current_suggestion__intent"]
     readonly_fields = [
         "reference",
         "customer",
@@ -127,8 +192,17 @@ class CaseAdmin(TransitionAdminMixin, admin.ModelAdmin):
         "due_at",
         *readonly_fields[1:],
     ]
-    inlines = [MessageInline, CaseEventInline]
+    inlines = [MessageInline, SuggestionInline, CaseEventInline]
     show_full_result_count = False
+
+    @admin.display(description=_("intent"), ordering="current_suggestion__intent__slug")
+    def intent(self, case):
+        suggestion = case.current_suggestion
+        return suggestion.intent if suggestion and suggestion.intent else "—"
+
+    def get_search_results(self, request, queryset, search_term):
+        # References are written "#K7M2ABCD" in subjects and emails; people paste them so.
+        return super().get_search_results(request, queryset, search_term.replace("#", " "))
 
     def has_add_permission(self, request):
         return False  # cases come from intake, never from a blank form
@@ -139,10 +213,23 @@ class CaseAdmin(TransitionAdminMixin, admin.ModelAdmin):
 
 @admin.register(CaseEvent)
 class CaseEventAdmin(admin.ModelAdmin):
-    list_display = ["created_at", "case", "name", "from_state", "to_state", "actor_kind"]
-    list_filter = ["name", "actor_kind", "to_state"]
-    search_fields = ["case__reference"]
-    list_select_related = ["case"]
+    """The history, read-only for everyone: no add, change or delete, not even for superusers."""
+
+    list_display = [
+        "created_at",
+        "case",
+        "name",
+        "from_state",
+        "to_state",
+        "actor_kind",
+        "actor_user",
+        "policy_version",
+    ]
+    list_filter = ["name", "actor_kind", "to_state", "created_at"]
+    search_fields = ["=case__reference"]
+    list_select_related = ["case", "actor_user"]
+    date_hierarchy = "created_at"
+    show_full_result_count = False
 
     def has_add_permission(self, request):
         return False
@@ -152,3 +239,7 @@ class CaseEventAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+# Quarantined mail and attachments (email in).
+from cases.mail import admin as mail_admin  # noqa: E402, F401

@@ -1,23 +1,46 @@
-"""REST API v1: message intake, cases, and transitions through the one transition path."""
+"""REST API v1: message intake, cases and what belongs to them, customers, and transitions.
+
+Every answer that is not a success has one format: {"detail", "code", "errors"}. Filters and
+orderings are an allowlist mapped to fixed ORM lookups: no query parameter name or value ever
+becomes part of a lookup (RELIABILITY A6). POSTs take an `Idempotency-Key` (cases.idempotency).
+"""
 
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig
-from django.db.models import Prefetch
+from django.db.models import Prefetch, Q
+from django.http import JsonResponse
 from django.shortcuts import get_object_or_404
+from django.views.decorators.csrf import csrf_exempt
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
+    OpenApiParameter,
     OpenApiResponse,
     extend_schema,
     extend_schema_field,
+    extend_schema_view,
     inline_serializer,
 )
 from rest_framework import permissions, serializers, status, viewsets
-from rest_framework.decorators import action, api_view, permission_classes, throttle_classes
+from rest_framework.decorators import (
+    action,
+    api_view,
+    parser_classes,
+    permission_classes,
+    throttle_classes,
+)
+from rest_framework.exceptions import ParseError
+from rest_framework.pagination import PageNumberPagination
+from rest_framework.parsers import JSONParser
 from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import exception_handler
 
+from cases.idempotency import PARAMETER as IDEMPOTENCY_KEY
+from cases.idempotency import idempotent
 from cases.models import STAFF, TRANSITION_NAMES, Case, CaseEvent, Message, State
 from cases.services import Actor, TransitionError, case_transition, message_receive
+from customers.models import Customer
+from review.models import ReviewItem, Suggestion
 
 
 def api_exception_handler(exc, context):
@@ -41,10 +64,21 @@ def api_exception_handler(exc, context):
     if isinstance(data, dict) and "detail" in data:
         detail = data["detail"]
         body = {"detail": str(detail), "code": getattr(detail, "code", "error"), "errors": {}}
-    else:
+    elif isinstance(data, dict):
         body = {"detail": "Invalid input.", "code": "invalid", "errors": data}
+    else:
+        body = {"detail": "Invalid input.", "code": "invalid", "errors": {"non_field_errors": data}}
     response.data = body
     return response
+
+
+@csrf_exempt  # it changes nothing; a POST with a session cookie gets the JSON 404 as well
+def not_found(request, *args, **kwargs):
+    """Unknown URLs under /api/v1/ answer in the API's error format, not with an HTML page."""
+    return JsonResponse(
+        {"detail": "There is no such API resource.", "code": "not_found", "errors": {}},
+        status=404,
+    )
 
 
 def error_response(error: TransitionError) -> Response:
@@ -67,9 +101,31 @@ class CanViewCases(HasPerm):
     message = "You may not read cases."
 
 
+class CanViewCustomers(HasPerm):
+    """Whoever may read cases may read the customers they belong to."""
+
+    perm = "cases.view_case"
+    message = "You may not read customers."
+
+
 class CanSubmitMessages(HasPerm):
     perm = "cases.submit_message"
     message = "You may not submit messages."
+
+
+class JSONOnlyParser(JSONParser):
+    """JSON, where a body nested too deeply for Python's parser is a 400, not a 500."""
+
+    def parse(self, stream, media_type=None, parser_context=None):
+        try:
+            return super().parse(stream, media_type, parser_context)
+        except RecursionError:
+            raise ParseError("JSON parse error - nested too deeply.") from None
+
+
+class ApiPagination(PageNumberPagination):
+    page_size_query_param = "page_size"
+    max_page_size = 200
 
 
 @extend_schema_field(
@@ -146,6 +202,17 @@ class SuggestionSerializer(serializers.Serializer):
     policy_version = serializers.IntegerField(allow_null=True)
 
 
+class SuggestionHistorySerializer(SuggestionSerializer):
+    """Every suggestion made for a case, newest first; `current` marks the one in force."""
+
+    engine = serializers.CharField()
+    created_at = serializers.DateTimeField()
+    current = serializers.SerializerMethodField()
+
+    def get_current(self, suggestion) -> bool:
+        return suggestion.pk == self.context.get("current_suggestion_id")
+
+
 class EventSerializer(serializers.ModelSerializer):
     transition = serializers.CharField(source="name")
     from_state = StateField(read_only=True)
@@ -179,6 +246,9 @@ class CaseListSerializer(serializers.ModelSerializer):
     customer = serializers.EmailField(source="customer.email")
     intent = serializers.SerializerMethodField()
     reason_codes = serializers.SerializerMethodField()
+    assignee = serializers.CharField(
+        source="assignee.get_username", default=None, allow_null=True, read_only=True
+    )
 
     class Meta:
         model = Case
@@ -189,9 +259,11 @@ class CaseListSerializer(serializers.ModelSerializer):
             "customer",
             "intent",
             "reason_codes",
+            "assignee",
             "priority",
             "due_at",
             "created_at",
+            "updated_at",
         ]
         read_only_fields = fields
 
@@ -205,7 +277,6 @@ class CaseListSerializer(serializers.ModelSerializer):
 
 class CaseSerializer(CaseListSerializer):
     customer = CustomerSerializer()
-    assignee = serializers.CharField(source="assignee.get_username", default=None)
     suggestion = SuggestionSerializer(source="current_suggestion", allow_null=True)
     available_transitions = serializers.SerializerMethodField()
     events = EventSerializer(many=True)
@@ -216,7 +287,6 @@ class CaseSerializer(CaseListSerializer):
             *CaseListSerializer.Meta.fields,
             "channel",
             "language",
-            "assignee",
             "suggestion",
             "proposal",
             "proposal_version",
@@ -236,6 +306,30 @@ class CaseSerializer(CaseListSerializer):
         )
 
 
+class CustomerCaseSerializer(serializers.ModelSerializer):
+    state = StateField(read_only=True)
+
+    class Meta:
+        model = Case
+        fields = ["reference", "state", "subject", "created_at"]
+        read_only_fields = fields
+
+
+class CustomerListSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Customer
+        fields = ["id", "email", "name", "language", "created_at", "updated_at"]
+        read_only_fields = fields
+
+
+class CustomerDetailSerializer(CustomerListSerializer):
+    cases = CustomerCaseSerializer(many=True, read_only=True)
+
+    class Meta(CustomerListSerializer.Meta):
+        fields = [*CustomerListSerializer.Meta.fields, "cases"]
+        read_only_fields = fields
+
+
 class TransitionPayloadSerializer(serializers.Serializer):
     """Fields each transition reads; the transition path validates and explains errors."""
 
@@ -251,6 +345,116 @@ class TransitionPayloadSerializer(serializers.Serializer):
     adjustment = serializers.DictField(required=False)
 
 
+# Filtering the case list: each parameter is validated, then mapped to a lookup written here.
+
+ORDERINGS = {
+    "due_at": ("due_at", "pk"),
+    "-due_at": ("-due_at", "-pk"),
+    "created_at": ("created_at", "pk"),
+    "-created_at": ("-created_at", "-pk"),
+    "updated_at": ("updated_at", "pk"),
+    "-updated_at": ("-updated_at", "-pk"),
+    "priority": ("priority", "due_at", "pk"),
+    "-priority": ("-priority", "due_at", "pk"),
+}
+REASON_CODE = r"^[a-z_]+(:[a-z0-9_-]+)?$"
+
+
+class StatesField(serializers.CharField):
+    def to_internal_value(self, data):
+        value = super().to_internal_value(data)
+        states = [item.strip() for item in value.split(",") if item.strip()]
+        unknown = sorted(set(states) - set(State.values))
+        if unknown:
+            raise serializers.ValidationError(
+                f"Unknown state {unknown[0]!r}; use: {', '.join(State.values)}."
+            )
+        return states
+
+
+class CaseFilterSerializer(serializers.Serializer):
+    state = StatesField(required=False, allow_blank=True, max_length=200)
+    intent = serializers.SlugField(required=False, max_length=60)
+    reason_code = serializers.RegexField(REASON_CODE, required=False, max_length=80)
+    assignee = serializers.CharField(required=False, max_length=150)
+    created_after = serializers.DateTimeField(required=False)
+    created_before = serializers.DateTimeField(required=False)
+    updated_after = serializers.DateTimeField(required=False)
+    updated_before = serializers.DateTimeField(required=False)
+    ordering = serializers.ChoiceField(choices=list(ORDERINGS), required=False)
+
+
+# Query parameter → the one lookup it may become.
+RANGE_LOOKUPS = {
+    "created_after": "created_at__gte",
+    "created_before": "created_at__lt",
+    "updated_after": "updated_at__gte",
+    "updated_before": "updated_at__lt",
+}
+
+
+def filter_cases(cases, params):
+    """Apply the allowlisted filters and ordering; unknown parameters are ignored."""
+    form = CaseFilterSerializer(
+        data={name: params[name] for name in CaseFilterSerializer().fields if name in params}
+    )
+    form.is_valid(raise_exception=True)
+    given = form.validated_data
+    if given.get("state"):
+        cases = cases.filter(state__in=given["state"])
+    if "intent" in given:
+        cases = cases.filter(current_suggestion__intent__slug=given["intent"])
+    if "reason_code" in given:
+        needle = f'"{given["reason_code"]}"'  # an element of the JSON list, quotes included
+        in_review = ReviewItem.objects.open().filter(reason_codes__icontains=needle)
+        cases = cases.filter(
+            Q(current_suggestion__reason_codes__icontains=needle)
+            | Q(pk__in=in_review.values("case_id"))
+        )
+    if "assignee" in given:
+        cases = cases.filter(assignee__username=given["assignee"])
+    for name, lookup in RANGE_LOOKUPS.items():
+        if name in given:
+            cases = cases.filter(**{lookup: given[name]})
+    return cases.order_by(*ORDERINGS[given.get("ordering", "due_at")])
+
+
+def parameter(name, kind, description, **kwargs) -> OpenApiParameter:
+    return OpenApiParameter(name, kind, OpenApiParameter.QUERY, description=description, **kwargs)
+
+
+CASE_FILTERS = [
+    OpenApiParameter(
+        "state",
+        {"type": "array", "items": {"type": "string", "enum": list(State.values)}},
+        OpenApiParameter.QUERY,
+        style="form",
+        explode=False,
+        description="Only cases in these states (comma-separated).",
+    ),
+    parameter(
+        "intent",
+        {"type": "string", "pattern": r"^[-a-zA-Z0-9_]+$", "maxLength": 60},
+        "The intent slug of the current suggestion.",
+    ),
+    parameter(
+        "reason_code",
+        {"type": "string", "pattern": REASON_CODE, "maxLength": 80},
+        "A reason code of the current suggestion or of the open review, e.g. low_confidence.",
+    ),
+    parameter("assignee", {"type": "string", "maxLength": 150}, "The assignee's username (exact)."),
+    parameter("created_after", OpenApiTypes.DATETIME, "Created at or after (ISO 8601)."),
+    parameter("created_before", OpenApiTypes.DATETIME, "Created before (ISO 8601)."),
+    parameter("updated_after", OpenApiTypes.DATETIME, "Changed at or after (ISO 8601)."),
+    parameter("updated_before", OpenApiTypes.DATETIME, "Changed before (ISO 8601)."),
+    parameter(
+        "ordering",
+        OpenApiTypes.STR,
+        "Sort order; default due_at.",
+        enum=list(ORDERINGS),
+    ),
+]
+
 ERROR = inline_serializer(
     "Error",
     {
@@ -261,14 +465,56 @@ ERROR = inline_serializer(
 )
 
 
+def errors(*codes: int, **described: str) -> dict:
+    """Error responses for the schema: every status an operation may answer with."""
+    texts = {
+        400: "Invalid input; `errors` names the fields.",
+        401: "No or a wrong token or session.",
+        403: "The caller lacks the permission.",
+        404: "No such resource, or an invalid page.",
+        409: "Conflict.",
+        413: "The request body is too large.",
+        415: "The body is not JSON.",
+        422: "The Idempotency-Key was used for a different request.",
+        429: "Too many requests; retry later.",
+    }
+    return {
+        code: OpenApiResponse(ERROR, description=described.get(f"d{code}", texts[code]))
+        for code in codes
+    }
+
+
+READ_ERRORS = errors(401, 403, 404)
+
+
 @extend_schema(
     request=MessageInSerializer,
-    responses={201: MessageAcceptedSerializer, 200: MessageAcceptedSerializer, 400: ERROR},
+    parameters=[IDEMPOTENCY_KEY],
+    responses={
+        201: OpenApiResponse(MessageAcceptedSerializer, description="A new message was stored."),
+        200: OpenApiResponse(
+            MessageAcceptedSerializer,
+            description="This external_id was stored before: its case, nothing created.",
+        ),
+        **errors(
+            400,
+            401,
+            403,
+            409,
+            413,
+            415,
+            422,
+            429,
+            d409="A request with this Idempotency-Key is still in flight.",
+        ),
+    },
     description="Submit an inbound message. The same external_id again returns the same case.",
 )
 @api_view(["POST"])
 @permission_classes([permissions.IsAuthenticated, CanSubmitMessages])
 @throttle_classes([ScopedRateThrottle])
+@parser_classes([JSONOnlyParser])
+@idempotent
 def message_create(request):
     serializer = MessageInSerializer(data=request.data)
     serializer.is_valid(raise_exception=True)
@@ -285,35 +531,99 @@ def message_create(request):
 message_create.cls.throttle_scope = "intake"
 
 
+@extend_schema_view(
+    list=extend_schema(
+        parameters=CASE_FILTERS,
+        responses={200: CaseListSerializer(many=True), **errors(400, 401, 403, 404)},
+        description="Cases, filtered and paginated. Unknown query parameters are ignored; an "
+        "invalid value of a known one is a 400.",
+    ),
+    retrieve=extend_schema(responses={200: CaseSerializer, **READ_ERRORS}),
+)
 class CaseViewSet(viewsets.ReadOnlyModelViewSet):
     lookup_field = "reference"
+    # References are 8 letters and digits; anything else is the API's 404 without a query.
+    lookup_value_regex = "[0-9A-Za-z]{1,20}"
     permission_classes = [permissions.IsAuthenticated, CanViewCases]
+    pagination_class = ApiPagination
 
     def get_queryset(self):
-        cases = Case.objects.select_related(
-            "customer", "assignee", "current_suggestion__intent"
-        ).order_by("due_at", "pk")
+        cases = Case.objects.select_related("customer", "assignee", "current_suggestion__intent")
         if self.action == "list":
-            state = self.request.query_params.get("state")
-            if state:
-                cases = cases.filter(state__in=state.split(","))
-            return cases
+            return cases.order_by("due_at", "pk")
         return cases.prefetch_related(
             Prefetch("events", CaseEvent.objects.select_related("actor_user")),
             "messages",
         )
 
+    def filter_queryset(self, queryset):
+        if self.action == "list":
+            return filter_cases(queryset, self.request.query_params)
+        return queryset
+
     def get_serializer_class(self):
         return CaseListSerializer if self.action == "list" else CaseSerializer
 
+    def the_case(self, reference) -> Case:
+        return get_object_or_404(
+            Case.objects.only("pk", "current_suggestion_id"), reference=reference
+        )
+
+    @extend_schema(responses={200: MessageSerializer(many=True), **READ_ERRORS})
+    @action(detail=True, methods=["get"], pagination_class=None)
+    def messages(self, request, reference=None):
+        """The case's messages, inbound and outbound, oldest first."""
+        case = self.the_case(reference)
+        messages = Message.objects.filter(case=case).order_by("created_at", "pk")
+        return Response(MessageSerializer(messages, many=True).data)
+
+    @extend_schema(responses={200: SuggestionHistorySerializer(many=True), **READ_ERRORS})
+    @action(detail=True, methods=["get"], pagination_class=None)
+    def suggestions(self, request, reference=None):
+        """Every suggestion the AI made for the case, newest first; `current` is in force."""
+        case = self.the_case(reference)
+        suggestions = (
+            Suggestion.objects.filter(case=case)
+            .select_related("intent")
+            .order_by("-created_at", "-pk")
+        )
+        context = {"current_suggestion_id": case.current_suggestion_id}
+        return Response(SuggestionHistorySerializer(suggestions, many=True, context=context).data)
+
+    @extend_schema(responses={200: EventSerializer(many=True), **READ_ERRORS})
+    @action(detail=True, methods=["get"], pagination_class=None)
+    def events(self, request, reference=None):
+        """The case's audit trail, oldest first: every transition and who made it."""
+        case = self.the_case(reference)
+        events = CaseEvent.objects.filter(case=case).select_related("actor_user")
+        return Response(EventSerializer(events.order_by("created_at", "pk"), many=True).data)
+
     @extend_schema(
         request=TransitionPayloadSerializer,
+        parameters=[
+            OpenApiParameter(
+                "name",
+                OpenApiTypes.STR,
+                OpenApiParameter.PATH,
+                enum=list(TRANSITION_NAMES),
+                description="The transition; staff may run those in available_transitions.",
+            ),
+            IDEMPOTENCY_KEY,
+        ],
         responses={
             200: CaseSerializer,
-            400: ERROR,
-            403: ERROR,
-            404: ERROR,
-            409: OpenApiResponse(ERROR, description="Not allowed now, or another actor was first."),
+            **errors(
+                400,
+                401,
+                403,
+                404,
+                409,
+                413,
+                415,
+                422,
+                d409="Not allowed now, another actor was first, or a request with this "
+                "Idempotency-Key is still in flight.",
+            ),
         },
         description="Run a transition; the names are in the case's available_transitions.",
     )
@@ -322,7 +632,9 @@ class CaseViewSet(viewsets.ReadOnlyModelViewSet):
         methods=["post"],
         url_path=r"transitions/(?P<name>[a-z_]+)",
         url_name="transition",
+        parser_classes=[JSONOnlyParser],
     )
+    @idempotent
     def transition(self, request, reference=None, name=None):
         case = get_object_or_404(Case, reference=reference)
         if name not in TRANSITION_NAMES:
@@ -343,3 +655,42 @@ class CaseViewSet(viewsets.ReadOnlyModelViewSet):
         return Response(
             CaseSerializer(self.get_queryset().get(pk=case.pk), context={"request": request}).data
         )
+
+
+@extend_schema_view(
+    list=extend_schema(
+        parameters=[
+            parameter("email", {"type": "string", "maxLength": 254}, "The address (exact).")
+        ],
+        responses={200: CustomerListSerializer(many=True), **errors(400, 401, 403, 404)},
+    ),
+    retrieve=extend_schema(responses={200: CustomerDetailSerializer, **READ_ERRORS}),
+)
+class CustomerViewSet(viewsets.ReadOnlyModelViewSet):
+    """Customers, for whoever may read cases; the detail lists their cases."""
+
+    permission_classes = [permissions.IsAuthenticated, CanViewCustomers]
+    pagination_class = ApiPagination
+    # Anything else (letters, a number too big for the database) is the API's 404.
+    lookup_value_regex = "[0-9]{1,18}"
+
+    def get_queryset(self):
+        customers = Customer.objects.order_by("email", "pk")
+        if self.action == "retrieve":
+            return customers.prefetch_related(
+                Prefetch("cases", Case.objects.order_by("-created_at", "-pk"))
+            )
+        return customers
+
+    def filter_queryset(self, queryset):
+        if self.action == "list" and "email" in self.request.query_params:
+            field = serializers.CharField(max_length=254)
+            try:
+                email = field.run_validation(self.request.query_params["email"])
+            except serializers.ValidationError as exc:
+                raise serializers.ValidationError({"email": exc.detail}) from None
+            queryset = queryset.filter(email=email.strip().lower())
+        return queryset
+
+    def get_serializer_class(self):
+        return CustomerListSerializer if self.action == "list" else CustomerDetailSerializer

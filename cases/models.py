@@ -6,10 +6,14 @@ State changes go through `cases.services.case_transition`, which locks, re-check
 writes exactly one `CaseEvent`.
 """
 
+import hashlib
 import secrets
+import uuid
 from datetime import timedelta
 
 from django.conf import settings
+from django.core.files.base import ContentFile
+from django.core.files.storage import FileSystemStorage
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -391,6 +395,12 @@ class Message(models.Model):
     subject = models.CharField(max_length=255, blank=True)
     text = models.TextField(blank=True)
     html = models.TextField(blank=True, help_text=_("Sanitised HTML, if the message had any."))
+    # What the engine reads: the text without quoted history and signature (email); empty when
+    # that is the whole text. `text` keeps everything the customer sent.
+    engine_text = models.TextField(blank=True)
+    # Why a message is machine-made (auto_replied, bounce, mailing_list, …): stored, never
+    # answered, never read as customer intent. Empty for a person's message.
+    automatic = models.CharField(max_length=40, blank=True)
     language = models.CharField(max_length=8, blank=True)
     external_id = models.CharField(max_length=255, blank=True)
     message_id = models.CharField(max_length=255, blank=True, db_index=True)
@@ -412,6 +422,134 @@ class Message(models.Model):
 
     def __str__(self):
         return f"{self.get_direction_display()} message on {self.case_id}"
+
+    @property
+    def text_for_engine(self) -> str:
+        return self.engine_text or self.text
+
+    @property
+    def is_automatic(self) -> bool:
+        return bool(self.automatic)
+
+
+def attachment_storage():
+    """Attachments' storage: MEDIA_ROOT, files readable by the app's user only."""
+    return ATTACHMENT_STORAGE
+
+
+ATTACHMENT_STORAGE = FileSystemStorage(
+    file_permissions_mode=0o600, directory_permissions_mode=0o700
+)
+
+
+def attachment_path(instance, filename: str) -> str:
+    """A generated name: nothing of the sender's file name reaches the disk."""
+    return f"attachments/{timezone.now():%Y/%m}/{uuid.uuid4().hex}{instance.extension}"
+
+
+class Attachment(models.Model):
+    """A file that came with an inbound message. Never served inline: it may be anything."""
+
+    message = models.ForeignKey(Message, on_delete=models.PROTECT, related_name="attachments")
+    # Empty when the file was refused (see `rejected`): the message is kept all the same.
+    file = models.FileField(
+        upload_to=attachment_path, storage=attachment_storage, blank=True, max_length=200
+    )
+    filename = models.CharField(
+        max_length=255, help_text=_("The sender's name for it, cleaned; for display only.")
+    )
+    declared_type = models.CharField(max_length=100, blank=True)
+    content_type = models.CharField(
+        max_length=100, help_text=_("What the bytes are, by their signature.")
+    )
+    size = models.PositiveBigIntegerField(default=0)
+    sha256 = models.CharField(max_length=64, blank=True)
+    inline = models.BooleanField(default=False)
+    content_id = models.CharField(max_length=255, blank=True)
+    rejected = models.CharField(
+        max_length=200, blank=True, help_text=_("Why the file was not stored, if it was not.")
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["pk"]
+
+    def __str__(self):
+        return self.filename
+
+    @property
+    def extension(self) -> str:
+        return EXTENSIONS.get(self.content_type, ".bin")
+
+    @classmethod
+    def store(cls, *, message: Message, item) -> str:
+        """Save a parsed attachment (and its file, unless refused); return the file's name."""
+        attachment = cls(
+            message=message,
+            filename=item.filename[:255],
+            declared_type=item.declared_type[:100],
+            content_type=item.content_type[:100],
+            size=len(item.data),
+            sha256=hashlib.sha256(item.data).hexdigest() if item.data else "",
+            inline=item.inline,
+            content_id=item.content_id[:255],
+            rejected=item.rejected[:200],
+        )
+        if not item.rejected:
+            attachment.file.save("upload", ContentFile(item.data), save=False)
+        attachment.save()
+        return attachment.file.name or ""
+
+    @staticmethod
+    def discard(names: list[str]) -> None:
+        """Remove files whose rows were rolled back."""
+        storage = attachment_storage()
+        for name in names:
+            if name:
+                storage.delete(name)
+
+
+# Extensions of stored files, from the sniffed type; anything else is ".bin".
+EXTENSIONS = {
+    "application/pdf": ".pdf",
+    "image/png": ".png",
+    "image/jpeg": ".jpg",
+    "image/gif": ".gif",
+    "image/webp": ".webp",
+    "image/bmp": ".bmp",
+    "image/tiff": ".tif",
+    "text/plain": ".txt",
+    "text/csv": ".csv",
+    "message/rfc822": ".eml",
+    "application/zip": ".zip",
+    "application/gzip": ".gz",
+    "audio/mpeg": ".mp3",
+    "video/mp4": ".mp4",
+}
+
+
+class QuarantinedEmail(models.Model):
+    """An email that could not become a message, kept raw with the reason, for supervisors."""
+
+    raw = models.BinaryField()
+    truncated = models.BooleanField(
+        default=False, help_text=_("Only the beginning is kept: the mail was over the limit.")
+    )
+    size = models.PositiveBigIntegerField(help_text=_("Bytes as received."))
+    sha256 = models.CharField(max_length=64, unique=True)
+    reason = models.TextField()
+    source = models.CharField(max_length=40, blank=True)
+    sender = models.CharField(max_length=254, blank=True, db_index=True)
+    subject = models.CharField(max_length=255, blank=True)
+    message_id = models.CharField(max_length=255, blank=True)
+    received_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        ordering = ["-received_at", "-pk"]
+        verbose_name_plural = "quarantined emails"
+
+    def __str__(self):
+        return f"{self.sender or 'unknown sender'}: {self.reason}"
 
 
 class AppendOnlyError(Exception):
@@ -492,3 +630,138 @@ def transitions_of(model=Case) -> dict[str, list]:
 
 
 TRANSITION_NAMES = tuple(sorted(transitions_of()))
+
+
+# The REST API's idempotency keys, and webhooks (subscriptions and their outbox).
+
+
+class IdempotencyKey(models.Model):
+    """A POST made with an `Idempotency-Key` header: claimed before it runs, answer kept 24 h.
+
+    `status_code` is empty while the first request is in flight; a retry with the same key
+    and the same request gets the stored answer, with another request a 422.
+    """
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    key = models.CharField(max_length=255)
+    method = models.CharField(max_length=10)
+    path = models.CharField(max_length=500)
+    request_hash = models.CharField(max_length=64, help_text=_("SHA-256 of the request body."))
+    status_code = models.PositiveSmallIntegerField(null=True, blank=True)
+    response_body = models.JSONField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+    completed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "key"], name="unique_idempotency_key_per_user")
+        ]
+
+    def __str__(self):
+        return f"{self.method} {self.path} ({self.key})"
+
+
+class WebhookEvent(models.TextChoices):
+    CASE_TRANSITIONED = "case.transitioned", _("A case changed state")
+    CUSTOMER_DECIDED = "customer.decided", _("A customer accepted or declined a proposal")
+    REVIEW_NEEDED = "review.needed", _("A case needs a human (in review or escalated)")
+
+
+def all_webhook_events() -> list[str]:
+    return list(WebhookEvent.values)
+
+
+def new_webhook_secret() -> str:
+    return secrets.token_urlsafe(32)
+
+
+class WebhookEndpoint(models.Model):
+    """A downstream system's subscription: where to POST which events, signed with its secret."""
+
+    name = models.CharField(max_length=100, blank=True)
+    url = models.URLField(max_length=500, help_text=_("http:// or https:// URL receiving POSTs."))
+    secret = models.CharField(
+        max_length=100,
+        default=new_webhook_secret,
+        help_text=_("Signs every delivery (HMAC-SHA256); share it with the receiver only."),
+    )
+    event_types = models.JSONField(
+        default=all_webhook_events,
+        help_text=_("Event types sent here: case.transitioned, customer.decided, review.needed."),
+    )
+    is_active = models.BooleanField(default=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["name", "pk"]
+
+    def __str__(self):
+        return self.name or self.url
+
+    def clean(self):
+        from django.core.exceptions import ValidationError
+        from django.core.validators import URLValidator
+
+        URLValidator(schemes=["http", "https"])(self.url)
+        types = self.event_types
+        if not isinstance(types, list) or not types or not set(types) <= set(WebhookEvent.values):
+            raise ValidationError(
+                {"event_types": _("A non-empty list of: %s.") % ", ".join(WebhookEvent.values)}
+            )
+
+    def wants(self, event_type: str) -> bool:
+        types = self.event_types if isinstance(self.event_types, list) else []
+        return self.is_active and event_type in types
+
+
+class WebhookDelivery(models.Model):
+    """One event for one endpoint: an outbox row, written in the transaction of its event.
+
+    The worker claims due rows (`FOR UPDATE SKIP LOCKED`), POSTs them, and marks them sent, or
+    retries with exponential backoff until the last attempt fails. A sent row is never re-sent.
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Pending")
+        SENT = "sent", _("Sent")
+        FAILED = "failed", _("Failed")
+
+    endpoint = models.ForeignKey(
+        WebhookEndpoint, on_delete=models.CASCADE, related_name="deliveries"
+    )
+    event_id = models.UUIDField(help_text=_("The same for every endpoint the event goes to."))
+    event_type = models.CharField(max_length=40, choices=WebhookEvent.choices)
+    case = models.ForeignKey(
+        Case, null=True, blank=True, on_delete=models.PROTECT, related_name="webhook_deliveries"
+    )
+    payload = models.JSONField()
+    status = models.CharField(
+        max_length=10, choices=Status.choices, default=Status.PENDING, db_index=True
+    )
+    attempts = models.PositiveSmallIntegerField(default=0)
+    next_attempt_at = models.DateTimeField(default=timezone.now)
+    last_status_code = models.PositiveSmallIntegerField(null=True, blank=True)
+    last_error = models.CharField(max_length=500, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name_plural = "webhook deliveries"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["endpoint", "event_id"], name="one_delivery_per_endpoint_and_event"
+            )
+        ]
+        indexes = [
+            models.Index(
+                fields=["next_attempt_at"],
+                condition=models.Q(status="pending"),
+                name="webhook_delivery_due_idx",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.event_type} to {self.endpoint} ({self.status})"

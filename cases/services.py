@@ -8,7 +8,7 @@ effects for after the commit. A lost race is a `TransitionConflict`, never a dou
 
 import re
 import secrets
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from django.conf import settings
@@ -25,11 +25,13 @@ from cases.models import (
     TRANSITION_NAMES,
     ActionKind,
     ActorKind,
+    Attachment,
     Case,
     CaseEvent,
     Message,
     State,
 )
+from cases.webhooks import record_case_event
 from customers.models import ConfirmationRequest, Customer, EmailOutbox, sender_domain
 from review.models import Approval, Intent, ReviewItem, TrainingExample
 
@@ -151,6 +153,7 @@ def case_transition(*, case: Case | int, name: str, actor: Actor, payload=None) 
             comment=data.get("comment", "") or data.get("reason", ""),
             data=outcome.data,
         )
+        record_case_event(event)  # webhook outbox rows, in this transaction
         for effect in outcome.after_commit:
             transaction.on_commit(effect, robust=True)
     return event
@@ -689,10 +692,10 @@ def settle(confirmation: ConfirmationRequest, status: str, outcome: dict) -> Non
 
 def learn(case, suggestion, intent, *, source, verdict, user=None) -> None:
     message = suggestion.message
-    if message is None or not message.text:
+    if message is None or not message.text_for_engine:
         return
     TrainingExample.objects.create(
-        text=message.text,
+        text=message.text_for_engine,
         language=message.language or case.language,
         intent=intent,
         source=source,
@@ -744,8 +747,16 @@ def message_receive(
     references: str = "",
     html: str = "",
     language: str = "",
+    engine_text: str = "",
+    automatic: str = "",
+    attachments: Sequence = (),
 ) -> Intake:
-    """Store an inbound message on the right case (new, continued or follow-up); idempotent."""
+    """Store an inbound message on the right case (new, continued or follow-up); idempotent.
+
+    `automatic` names why a message is machine-made (an auto-reply, a bounce): it is stored on
+    the case it belongs to, but reopens nothing, opens no follow-up and is never suggested on.
+    `attachments` are `cases.mail.parse.ParsedAttachment`s; their files are written here.
+    """
     if external_id:
         existing = (
             Message.objects.filter(channel=channel, external_id=external_id)
@@ -754,12 +765,13 @@ def message_receive(
         )
         if existing is not None:
             return Intake(existing.case, existing, created=False)
+    written: list[str] = []
     try:
         with transaction.atomic():
             customer = Customer.objects.for_email(from_email, name=from_name, language=language)
             case = thread_case(customer, subject, in_reply_to, references)
             previous = None
-            if case is not None and case.state == State.CLOSED:
+            if case is not None and case.state == State.CLOSED and not automatic:
                 previous, case = case, None
             if case is None:
                 case = Case(
@@ -784,15 +796,23 @@ def message_receive(
                 message_id=message_id[:255],
                 in_reply_to=in_reply_to[:255],
                 references=references,
+                engine_text=engine_text,
+                automatic=automatic[:40],
             )
+            for item in attachments:
+                written.append(Attachment.store(message=message, item=item))
             if after_message(case, message, previous):
                 case.refresh_from_db()  # the reopen moved the locked copy, not this one
     except IntegrityError:
+        Attachment.discard(written)
         # The same external_id delivered concurrently: the other request stored it.
         existing = Message.objects.filter(channel=channel, external_id=external_id).first()
         if not external_id or existing is None:
             raise
         return Intake(existing.case, existing, created=False)
+    except BaseException:
+        Attachment.discard(written)  # rolled back: no file without its row
+        raise
     return Intake(case, message, created=True)
 
 
@@ -810,6 +830,14 @@ def thread_case(customer: Customer, subject: str, in_reply_to: str, references: 
             .order_by("-created_at")
             .first()
         )
+        if known is None:
+            # Our emails about a confirmation (customers.emails) have Message-IDs of their own.
+            known = (
+                EmailOutbox.objects.filter(message_id__in=ids[:50], case__customer=customer)
+                .select_related("case")
+                .order_by("-created_at")
+                .first()
+            )
         if known is not None:
             return latest_follow_up(known.case)
     match = REFERENCE_IN_SUBJECT.search(subject or "")
@@ -842,11 +870,13 @@ def after_message(case: Case, message: Message, previous: Case | None) -> bool:
             data={
                 "message": message.pk,
                 **({"previous_case": previous.reference} if previous else {}),
+                **({"automatic": message.automatic} if message.automatic else {}),
             },
         )
         transaction.on_commit(lambda: enqueue("review.tasks.suggest_case", case.pk), robust=True)
         return False
-    if can_proceed(case.reopen, check_conditions=False):
+    # An auto-reply or a bounce is no customer's answer: it must not reopen anything.
+    if not message.automatic and can_proceed(case.reopen, check_conditions=False):
         case_transition(
             case=case,
             name="reopen",
@@ -860,7 +890,10 @@ def after_message(case: Case, message: Message, previous: Case | None) -> bool:
         from_state=case.state,
         to_state=case.state,
         actor_kind=ActorKind.CUSTOMER,
-        data={"message": message.pk},
+        data={
+            "message": message.pk,
+            **({"automatic": message.automatic} if message.automatic else {}),
+        },
     )
     return False
 

@@ -55,3 +55,24 @@ def close_quiet_cases() -> int:
 
 def expire_confirmations() -> int:
     return services.expire_confirmations()
+
+
+def deliver_webhooks() -> dict:
+    """Deliver due webhooks (scheduled every minute, and enqueued after an event's commit)."""
+    from cases.webhooks import deliver_due
+
+    return deliver_due()
+
+
+def purge_idempotency_keys() -> int:
+    """Forget API idempotency keys older than 24 hours (scheduled hourly)."""
+    from cases.idempotency import purge_expired
+
+    return purge_expired()
+
+
+def mailbox_poll() -> int:
+    """Fetch new mail over IMAP; does nothing while IMAP_HOST is unset."""
+    from cases.mail.imap import mailbox_poll
+
+    return mailbox_poll()

@@ -1,13 +1,41 @@
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponseBadRequest, HttpResponseRedirect
+from django.shortcuts import get_object_or_404, render
+from django.template.loader import render_to_string
+from django.urls import path, reverse
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
 
+from cases.models import WebhookDelivery
+from review.evidence import DEFAULT_THRESHOLDS, what_if
 from review.models import (
+    AuditEntry,
     Intent,
     ModelVersion,
     PolicyVersion,
     ReviewItem,
     Suggestion,
     TrainingExample,
+    TrainingRun,
 )
+from review.supervision import active_version, model_version_activate, training_start
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Shown to those who may view; nobody adds, changes or deletes here."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 class PolicyVersionInline(admin.TabularInline):
@@ -20,54 +48,324 @@ class PolicyVersionInline(admin.TabularInline):
     def has_add_permission(self, request, obj=None):
         return False
 
+    def has_change_permission(self, request, obj=None):
+        return False
+
 
 @admin.register(Intent)
 class IntentAdmin(admin.ModelAdmin):
     list_display = ["slug", "name", "action", "mode", "threshold", "risk_class", "policy_version"]
     list_filter = ["mode", "action", "risk_class"]
     search_fields = ["slug", "name"]
-    readonly_fields = ["policy_version"]
+    readonly_fields = ["policy_version", "what_if"]
+    fieldsets = [
+        (None, {"fields": ["slug", "name", "name_de", "action", "reply_templates"]}),
+        (
+            gettext_lazy("Policy"),
+            {
+                "fields": [
+                    "mode",
+                    ("threshold", "what_if"),
+                    "risk_class",
+                    "amount_limit",
+                    "required_slots",
+                    "qa_sample_rate",
+                    "four_eyes",
+                    "is_out_of_scope",
+                    "policy_version",
+                ],
+                "description": gettext_lazy(
+                    "Every saved change of the policy is a new version; suggestions and case "
+                    "events cite the version they were decided under."
+                ),
+            },
+        ),
+    ]
     inlines = [PolicyVersionInline]
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # suggestions and examples refer to intents; retire one with assist mode
 
     def save_model(self, request, obj, form, change):
         obj.save(changed_by=request.user)
 
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change, **kwargs)
+        if obj is not None and obj.pk:
+            # Typing a threshold replays the last 30 days at that threshold, beside the field.
+            form.base_fields["threshold"].widget.attrs.update(
+                {
+                    "hx-get": reverse("admin:review_intent_what_if", args=[obj.pk]),
+                    "hx-trigger": "input changed delay:300ms",
+                    "hx-target": "#what-if",
+                    "hx-swap": "outerHTML",
+                    "step": "0.01",
+                }
+            )
+        return form
+
+    @admin.display(description=gettext_lazy("What if"))
+    def what_if(self, intent):
+        if intent is None or not intent.pk:
+            return _("Save the intent first; the what-if replays its past suggestions.")
+        return render_what_if(intent)
+
+    def get_urls(self):
+        view = self.admin_site.admin_view(self.what_if_view)
+        return [path("<int:pk>/what-if/", view, name="review_intent_what_if"), *super().get_urls()]
+
+    def what_if_view(self, request, pk):
+        intent = get_object_or_404(Intent, pk=pk)
+        if not self.has_view_permission(request, intent):
+            raise PermissionDenied
+        try:
+            typed = float(request.GET.get("threshold", ""))
+        except ValueError:
+            return HttpResponseBadRequest(_("The threshold is a number between 0 and 1."))
+        if not 0.0 <= typed <= 1.0:
+            return HttpResponseBadRequest(_("The threshold is a number between 0 and 1."))
+        return render(request, "admin/review/intent/what_if.html", what_if_context(intent, typed))
+
+
+def what_if_context(intent: Intent, typed: float | None = None) -> dict:
+    thresholds = (*DEFAULT_THRESHOLDS, typed) if typed is not None else DEFAULT_THRESHOLDS
+    return {"intent": intent, "whatif": what_if(intent, thresholds), "typed": typed}
+
+
+def render_what_if(intent: Intent) -> str:
+    return mark_safe(  # noqa: S308 - rendered by an autoescaping template
+        render_to_string("admin/review/intent/what_if.html", what_if_context(intent))
+    )
+
+
+def figure(metrics: dict, key: str) -> str:
+    value = metrics.get(key)
+    return f"{value:.3f}" if isinstance(value, int | float) else "—"
+
 
 @admin.register(ModelVersion)
 class ModelVersionAdmin(admin.ModelAdmin):
-    list_display = ["label", "engine", "n_examples", "is_active", "created_at"]
+    list_display = [
+        "label",
+        "engine",
+        "n_examples",
+        "accuracy",
+        "macro_f1",
+        "is_active",
+        "created_at",
+    ]
+    list_filter = ["engine", "is_active"]
     exclude = ["blob"]
-    readonly_fields = ["engine", "label", "sha256", "metrics", "labels", "n_examples", "is_active"]
+    readonly_fields = [
+        "engine",
+        "label",
+        "sha256",
+        "figures",
+        "metrics",
+        "labels",
+        "n_examples",
+        "is_active",
+        "created_at",
+    ]
+    change_form_template = "admin/review/modelversion/change_form.html"
+    change_list_template = "admin/review/modelversion/change_list.html"
 
     def has_add_permission(self, request):
-        return False
+        return False  # versions come from training (the Retrain button), never from a form
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # suggestions name the version that made them
+
+    @admin.display(description=gettext_lazy("accuracy"))
+    def accuracy(self, version):
+        return figure(version.metrics, "accuracy")
+
+    @admin.display(description=gettext_lazy("macro F1"))
+    def macro_f1(self, version):
+        return figure(version.metrics, "macro_f1")
+
+    @admin.display(description=gettext_lazy("figures"))
+    def figures(self, version):
+        rows = [
+            (gettext_lazy("Holdout accuracy"), figure(version.metrics, "accuracy")),
+            (gettext_lazy("Macro F1"), figure(version.metrics, "macro_f1")),
+            (gettext_lazy("Calibration error (ECE)"), figure(version.metrics, "ece_after")),
+            (gettext_lazy("Examples"), version.n_examples),
+            (gettext_lazy("Intents"), len(version.labels)),
+        ]
+        return format_html(
+            "<table>{}</table>",
+            mark_safe(  # noqa: S308 - each row is built by format_html
+                "".join(str(format_html("<tr><th>{}</th><td>{}</td></tr>", k, v)) for k, v in rows)
+            ),
+        )
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).defer("blob")
+
+    def get_urls(self):
+        wrap = self.admin_site.admin_view
+        return [
+            path(
+                "<int:pk>/activate/",
+                wrap(require_POST(self.activate_view)),
+                name="review_modelversion_activate",
+            ),
+            path(
+                "roll-back/",
+                wrap(require_POST(self.roll_back_view)),
+                name="review_modelversion_roll_back",
+            ),
+            path(
+                "retrain/",
+                wrap(require_POST(self.retrain_view)),
+                name="review_modelversion_retrain",
+            ),
+            *super().get_urls(),
+        ]
+
+    def changelist_view(self, request, extra_context=None):
+        extra_context = (extra_context or {}) | {
+            "rollback_to": previous_version(),
+            "may_change": self.has_change_permission(request),
+            "may_retrain": request.user.has_perm("review.add_modelversion"),
+        }
+        return super().changelist_view(request, extra_context)
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        extra_context = (extra_context or {}) | {"may_change": self.has_change_permission(request)}
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def activate_view(self, request, pk):
+        if not self.has_change_permission(request):
+            raise PermissionDenied
+        version = get_object_or_404(ModelVersion.objects.defer("blob"), pk=pk)
+        model_version_activate(version=version, user=request.user)
+        self.message_user(request, _("%(label)s is now the active model.") % {"label": version})
+        return HttpResponseRedirect(reverse("admin:review_modelversion_changelist"))
+
+    def roll_back_view(self, request):
+        if not self.has_change_permission(request):
+            raise PermissionDenied
+        version = previous_version()
+        if version is None:
+            self.message_user(request, _("There is no earlier version."), level=messages.ERROR)
+        else:
+            model_version_activate(version=version, user=request.user, rollback=True)
+            self.message_user(request, _("Rolled back to %(label)s.") % {"label": version})
+        return HttpResponseRedirect(reverse("admin:review_modelversion_changelist"))
+
+    def retrain_view(self, request):
+        if not request.user.has_perm("review.add_modelversion"):
+            raise PermissionDenied
+        run = training_start(user=request.user)
+        return HttpResponseRedirect(reverse("admin:review_trainingrun_change", args=[run.pk]))
+
+
+def previous_version() -> ModelVersion | None:
+    """The version a roll back returns to: the newest one older than the active one."""
+    active = active_version()
+    if active is None:
+        return None
+    return (
+        ModelVersion.objects.filter(engine=active.engine, created_at__lt=active.created_at)
+        .defer("blob")
+        .order_by("-created_at", "-pk")
+        .first()
+    )
+
+
+@admin.register(TrainingRun)
+class TrainingRunAdmin(ReadOnlyAdmin):
+    list_display = ["pk", "status", "model_version", "activated", "requested_by", "created_at"]
+    list_filter = ["status", "activated"]
+    list_select_related = ["model_version", "requested_by"]
+    fields = [
+        "status",
+        "engine",
+        "requested_by",
+        "previous_version",
+        "model_version",
+        "activated",
+        "error",
+        "created_at",
+        "started_at",
+        "finished_at",
+    ]
+    readonly_fields = fields
+    change_form_template = "admin/review/trainingrun/change_form.html"
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .select_related("model_version", "previous_version")
+            .defer("model_version__blob", "previous_version__blob")
+        )
 
 
 @admin.register(Suggestion)
-class SuggestionAdmin(admin.ModelAdmin):
+class SuggestionAdmin(ReadOnlyAdmin):
     list_display = ["case", "intent", "confidence", "action", "automatable", "created_at"]
     list_filter = ["automatable", "intent", "action"]
-    search_fields = ["case__reference"]
+    search_fields = ["=case__reference"]
     list_select_related = ["case", "intent"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(ReviewItem)
-class ReviewItemAdmin(admin.ModelAdmin):
+class ReviewItemAdmin(ReadOnlyAdmin):
     list_display = ["case", "status", "reason_codes", "claimed_by", "decision", "created_at"]
     list_filter = ["status", "decision"]
-    search_fields = ["case__reference"]
+    search_fields = ["=case__reference"]
     list_select_related = ["case", "claimed_by"]
 
 
 @admin.register(TrainingExample)
 class TrainingExampleAdmin(admin.ModelAdmin):
+    """Supervisors may correct a label; the text is what the customer wrote and stays."""
+
     list_display = ["intent", "source", "verdict", "language", "created_at"]
     list_filter = ["source", "verdict", "language", "intent"]
     search_fields = ["text"]
     list_select_related = ["intent"]
+    fields = ["text", "language", "intent", "verdict", "source", "case", "predicted_intent"]
+    readonly_fields = ["text", "language", "source", "case", "predicted_intent"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(AuditEntry)
+class AuditEntryAdmin(ReadOnlyAdmin):
+    list_display = ["created_at", "action", "actor", "object_type", "object_id"]
+    list_filter = ["action", "object_type"]
+    search_fields = ["=object_id"]
+    list_select_related = ["actor"]
+    date_hierarchy = "created_at"
+
+
+# The webhook delivery log (cases' outbox to downstream systems), read-only for supervisors.
+# Registered here, after the cases app's admin has loaded, and only if nobody registered it
+# there: the webhooks' own admin, when it comes, takes precedence.
+if not admin.site.is_registered(WebhookDelivery):
+
+    @admin.register(WebhookDelivery)
+    class WebhookDeliveryAdmin(ReadOnlyAdmin):
+        list_display = [
+            "created_at",
+            "event_type",
+            "case",
+            "endpoint",
+            "status",
+            "attempts",
+            "last_status_code",
+            "sent_at",
+        ]
+        list_filter = ["status", "event_type", "endpoint"]
+        search_fields = ["=case__reference", "=event_id"]
+        list_select_related = ["case", "endpoint"]
+        date_hierarchy = "created_at"
+        show_full_result_count = False

@@ -1,6 +1,7 @@
 """The decision layer: intents and their policy, suggestions, review items, the learning loop."""
 
 import hashlib
+from datetime import timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -327,3 +328,142 @@ class TrainingExample(models.Model):
     def is_label(self) -> bool:
         """Usable for training: the intent is known to be right."""
         return self.verdict != self.Verdict.REJECTED
+
+
+class TrainingRunQuerySet(models.QuerySet):
+    def active(self):
+        return self.filter(status__in=[TrainingRun.Status.QUEUED, TrainingRun.Status.TRAINING])
+
+    def claim(self, pk: int, *, stale_after: timedelta) -> bool:
+        """Move a queued run to training with one conditional UPDATE; False if not ours to run.
+
+        A run left in `training` longer than `stale_after` belongs to a worker that died or was
+        killed by the timeout: the redelivered task may take it over.
+        """
+        now = timezone.now()
+        return bool(
+            self.filter(
+                models.Q(status=TrainingRun.Status.QUEUED)
+                | models.Q(status=TrainingRun.Status.TRAINING, started_at__lt=now - stale_after),
+                pk=pk,
+            ).update(status=TrainingRun.Status.TRAINING, started_at=now)
+        )
+
+
+class TrainingRun(models.Model):
+    """One retraining job, started by a supervisor; the worker updates its status.
+
+    The progress bar polls this row, so it works the same whether django-q2 runs the job in a
+    worker or inline (tests run it synchronously).
+    """
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Queued")
+        TRAINING = "training", _("Training")
+        DONE = "done", _("Done")
+        FAILED = "failed", _("Failed")
+
+    engine = models.CharField(max_length=40)
+    status = models.CharField(
+        max_length=10, choices=Status.choices, default=Status.QUEUED, db_index=True
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    task_id = models.CharField(max_length=64, blank=True)
+    # The active version when the run started: what the new one is compared with.
+    previous_version = models.ForeignKey(
+        ModelVersion, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    model_version = models.ForeignKey(
+        ModelVersion, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    activated = models.BooleanField(default=False)
+    error = models.TextField(blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    objects = TrainingRunQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            # A second click while a run is queued or training shows that run, never a second one.
+            models.UniqueConstraint(
+                fields=["engine"],
+                condition=models.Q(status__in=["queued", "training"]),
+                name="one_active_training_run_per_engine",
+            )
+        ]
+
+    def __str__(self):
+        return f"Training run {self.pk} ({self.status})"
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in (self.Status.DONE, self.Status.FAILED)
+
+
+class AppendOnlyAuditError(Exception):
+    pass
+
+
+class AuditEntryQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise AppendOnlyAuditError("audit entries are never updated")
+
+    def delete(self):
+        raise AppendOnlyAuditError("audit entries are never deleted")
+
+
+class AuditEntry(models.Model):
+    """What a supervisor did outside a case's transitions. Append-only (also in PostgreSQL).
+
+    Never holds personal data: customers are named by id, cases by reference. That is what
+    lets an entry outlive the erasure of the customer it is about.
+    """
+
+    class Action(models.TextChoices):
+        POLICY_CHANGED = "policy_changed", _("Policy changed")
+        MODEL_ACTIVATED = "model_activated", _("Model version activated")
+        MODEL_ROLLED_BACK = "model_rolled_back", _("Model version rolled back")
+        TRAINING_STARTED = "training_started", _("Retraining started")
+        CUSTOMER_EXPORTED = "customer_exported", _("Customer data exported")
+        CUSTOMER_ERASED = "customer_erased", _("Customer data erased")
+
+    action = models.CharField(max_length=30, choices=Action.choices, db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    object_type = models.CharField(max_length=40)
+    object_id = models.CharField(max_length=64)
+    data = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    objects = AuditEntryQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name_plural = "audit entries"
+
+    def __str__(self):
+        return f"{self.get_action_display()}: {self.object_type} {self.object_id}"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise AppendOnlyAuditError("audit entries are never updated")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise AppendOnlyAuditError("audit entries are never deleted")
+
+    @classmethod
+    def record(cls, *, action: str, actor, target, **data) -> "AuditEntry":
+        return cls.objects.create(
+            action=action,
+            actor=actor,
+            object_type=target._meta.label,
+            object_id=str(target.pk),
+            data=data,
+        )

@@ -49,5 +49,8 @@ def explain(code: str, suggestion=None) -> str:
         "customer_feedback_negative": _("the customer said the solution did not help"),
         "customer_asked_for_human": _("the customer asked to talk to a person"),
         "escalated": _("escalated by an agent"),
+        "automatic_message": _(
+            "an automatic email (auto-reply, bounce or mailing list): nothing is sent back"
+        ),
     }
     return plain.get(code, code)

@@ -135,7 +135,7 @@ def priority_for(risk_flags: list[str]) -> int:
 
 def build_suggestion(case: Case, message: Message, version, prediction: Prediction | None) -> dict:
     """Everything a suggestion stores, including its routing decision."""
-    text = message.text
+    text = message.text_for_engine
     language = message.language or detect_language(text, default=case.language)
     today = timezone.localdate()
     slots = extract_slots(text, today=today)
@@ -192,15 +192,21 @@ def suggestion_create(*, case_id: int) -> Suggestion | None:
     if case is None:
         return None
     inbound = case.messages.filter(direction=Message.Direction.INBOUND)
-    message = inbound.last()
+    message = inbound.filter(automatic="").last() or inbound.last()
     if message is None:
         return None
     # Predict before taking the lock: the engine is the slow part.
     version, classifier = active_classifier()
     prediction = (
-        classifier.predict_one(f"{message.subject}\n{message.text}") if classifier else None
+        classifier.predict_one(f"{message.subject}\n{message.text_for_engine}")
+        if classifier and not message.automatic
+        else None
     )
     fields = build_suggestion(case, message, version, prediction)
+    if message.automatic:
+        # An auto-reply, bounce or list mail opened this case: no intent to read, no reply to
+        # send; a person looks at it.
+        fields |= {"automatable": False, "reason_codes": ["automatic_message"], "draft_reply": ""}
     with transaction.atomic():
         locked = Case.objects.awaiting_suggestion().select_for_update().filter(pk=case_id).first()
         if locked is None:

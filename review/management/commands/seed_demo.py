@@ -48,17 +48,14 @@ class Command(BaseCommand):
             first, _, last = full_name.partition(" ")
             user, created = User.objects.get_or_create(
                 username=username,
-                defaults={"first_name": first, "last_name": last, "is_staff": role != "integrator"},
+                # Only supervisors use the admin (`is_staff`); agents work in the workspace.
+                defaults={"first_name": first, "last_name": last, "is_staff": role == "supervisor"},
             )
             if created:
                 user.set_password(password)
                 user.save()
             user.groups.add(*user.groups.model.objects.filter(name=role))
             users[username] = User.objects.get(pk=user.pk)  # fresh permission cache
-        if users["supervisor"].is_superuser is False:
-            # The demo supervisor also runs the Django admin until the supervisors' issue lands.
-            users["supervisor"].is_superuser = True
-            users["supervisor"].save(update_fields=["is_superuser"])
         return users
 
     def seed_intents(self) -> None:

@@ -1,0 +1,1 @@
+"""Email in: parse what senders send, and put it into the one intake pipeline."""

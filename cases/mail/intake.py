@@ -1,0 +1,185 @@
+"""One email in: parsed, checked, and stored as a message, a duplicate, or in quarantine.
+
+Every path (the `ingest_email` pipe, the SMTP/LMTP receiver, the IMAP poller) calls
+`email_ingest` once per email. It never raises for what a sender sent: a mail that cannot
+become a message is kept raw in `QuarantinedEmail` with the reason, and the batch goes on. It
+raises only when nothing could be stored at all (the database is down), so that the caller
+(an MTA, an IMAP poll) keeps the mail and tries again later.
+"""
+
+import hashlib
+import logging
+from dataclasses import dataclass
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import DatabaseError, IntegrityError, InterfaceError, OperationalError
+from django.utils import timezone
+
+from cases.mail.parse import ParsedEmail, Unparseable, clean_text, email_parse, one_line
+from cases.models import Case, Message, QuarantinedEmail
+from cases.services import message_receive
+
+logger = logging.getLogger(__name__)
+
+CHANNEL = "email"
+
+
+@dataclass(frozen=True)
+class IngestResult:
+    status: str  # STORED, DUPLICATE or QUARANTINED
+    case: Case | None = None
+    message: Message | None = None
+    quarantine: QuarantinedEmail | None = None
+    reason: str = ""  # why quarantined; or, for a stored machine-made mail, what kind it is
+
+    STORED = "stored"
+    DUPLICATE = "duplicate"
+    QUARANTINED = "quarantined"
+
+    def __str__(self) -> str:
+        if self.status == self.QUARANTINED:
+            return f"quarantined ({self.reason})"
+        automatic = f", automatic: {self.reason}" if self.reason else ""
+        return f"{self.status}: case {self.case.reference}, message {self.message.pk}{automatic}"
+
+
+def email_ingest(raw: bytes, *, source: str = "", envelope_from: str | None = None) -> IngestResult:
+    """Store one email; `envelope_from` is the SMTP sender if known ("" is a bounce's <>)."""
+    try:
+        parsed = email_parse(raw)
+    except Unparseable as error:
+        return quarantine(
+            raw, error.reason, source=source, sender=error.sender, subject=error.subject
+        )
+    except Exception as error:
+        # A parser bug must not stop the mailbox: this mail waits in quarantine, the rest goes on.
+        logger.exception("email parser failed on a %d-byte mail from %s", len(raw), source)
+        return quarantine(raw, f"parser failed: {type(error).__name__}: {error}", source=source)
+    if envelope_from == "" and not parsed.automatic:
+        parsed.automatic = "bounce"  # the null sender is reserved for delivery reports
+    external_id = external_id_of(parsed, raw)
+    existing = stored_as(external_id)
+    if existing is not None and not same_mail(existing, parsed):
+        # Another mail with a Message-ID already taken (a device that always sends the same
+        # one, or a forgery): not a redelivery. Its own bytes key it instead.
+        external_id = "sha256:" + hashlib.sha256(raw).hexdigest()
+        existing = stored_as(external_id)
+    if existing is not None:
+        return IngestResult(IngestResult.DUPLICATE, existing.case, existing)
+    if over_rate_limit(parsed.from_email):
+        return quarantine(
+            raw,
+            f"rate limit: {parsed.from_email} sent {settings.EMAIL_RATE_LIMIT} or more emails "
+            f"in {settings.EMAIL_RATE_WINDOW_MINUTES} minutes",
+            source=source,
+            sender=parsed.from_email,
+            subject=parsed.subject,
+            message_id=parsed.message_id,
+        )
+    try:
+        intake = message_receive(
+            from_email=parsed.from_email,
+            from_name=parsed.from_name,
+            subject=parsed.subject,
+            body=parsed.text,
+            html=parsed.html,
+            channel=CHANNEL,
+            external_id=external_id,
+            message_id=parsed.message_id,
+            in_reply_to=parsed.in_reply_to,
+            references=parsed.references,
+            engine_text=parsed.engine_text,
+            automatic=parsed.automatic,
+            attachments=parsed.attachments,
+        )
+    except (OperationalError, InterfaceError):
+        raise  # the database is away: nothing can be stored, the caller tries again later
+    except (DatabaseError, ValueError) as error:
+        if isinstance(error, IntegrityError) and "external_id" not in str(error).lower():
+            logger.exception("storing an email failed")
+        return quarantine(
+            raw,
+            f"could not be stored as a message: {type(error).__name__}: {error}",
+            source=source,
+            sender=parsed.from_email,
+            subject=parsed.subject,
+            message_id=parsed.message_id,
+        )
+    if parsed.notes:
+        logger.info("email %s: %s", parsed.message_id or external_id, "; ".join(parsed.notes))
+    status = IngestResult.STORED if intake.created else IngestResult.DUPLICATE
+    return IngestResult(status, intake.case, intake.message, reason=parsed.automatic)
+
+
+def external_id_of(parsed: ParsedEmail, raw: bytes) -> str:
+    """The key that makes a redelivered email one message: its Message-ID, else its bytes."""
+    if parsed.message_id and len(parsed.message_id) <= 255:
+        return parsed.message_id
+    if parsed.message_id:
+        return "sha256:" + hashlib.sha256(parsed.message_id.encode()).hexdigest()
+    return "sha256:" + hashlib.sha256(raw).hexdigest()
+
+
+def stored_as(external_id: str) -> Message | None:
+    return (
+        Message.objects.filter(channel=CHANNEL, external_id=external_id)
+        .select_related("case__customer")
+        .first()
+    )
+
+
+def same_mail(message: Message, parsed: ParsedEmail) -> bool:
+    """Is this the stored message delivered again (same sender, subject and text)?"""
+    return (
+        message.case.customer.email == parsed.from_email
+        and message.subject == parsed.subject[:255]
+        and message.text == parsed.text
+    )
+
+
+def over_rate_limit(sender: str) -> bool:
+    """Has this sender reached the limit of emails (stored or quarantined) in the window?"""
+    limit = settings.EMAIL_RATE_LIMIT
+    if not limit:
+        return False
+    since = timezone.now() - timedelta(minutes=settings.EMAIL_RATE_WINDOW_MINUTES)
+    stored = Message.objects.filter(
+        channel=CHANNEL,
+        direction=Message.Direction.INBOUND,
+        case__customer__email=sender,
+        created_at__gte=since,
+    ).count()
+    if stored >= limit:
+        return True
+    held = QuarantinedEmail.objects.filter(sender=sender, received_at__gte=since).count()
+    return stored + held >= limit
+
+
+def quarantine(
+    raw: bytes,
+    reason: str,
+    *,
+    source: str,
+    sender: str = "",
+    subject: str = "",
+    message_id: str = "",
+) -> IngestResult:
+    """Keep the raw mail with the reason; the same bytes twice are one quarantined mail."""
+    digest = hashlib.sha256(raw).hexdigest()
+    keep = settings.EMAIL_MAX_BYTES
+    row, _ = QuarantinedEmail.objects.get_or_create(
+        sha256=digest,
+        defaults={
+            "raw": raw[:keep],
+            "truncated": len(raw) > keep,
+            "size": len(raw),
+            "reason": clean_text(reason)[:2000],
+            "source": clean_text(source)[:40],
+            "sender": clean_text(one_line(sender))[:254].lower(),
+            "subject": clean_text(one_line(subject))[:255],
+            "message_id": clean_text(message_id)[:255],
+        },
+    )
+    logger.warning("email quarantined (%s, %d bytes from %s): %s", source, len(raw), sender, reason)
+    return IngestResult(IngestResult.QUARANTINED, quarantine=row, reason=row.reason)
