@@ -26,7 +26,9 @@ cat <<MSG
 
   The back office runs at http://127.0.0.1:$PORT/
     workspace: http://127.0.0.1:$PORT/            (agents and supervisors)
+    dashboard: http://127.0.0.1:$PORT/dashboard/  (supervisor)
     admin:     http://127.0.0.1:$PORT/admin/      (supervisor)
+    outbox:    http://127.0.0.1:$PORT/outbox/     (customer mail of the demo: open its links)
     API docs:  http://127.0.0.1:$PORT/api/docs/   (log in first)
   Logins are printed above by seed_demo. Ctrl-C stops the server and the worker.
 
