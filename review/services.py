@@ -17,6 +17,7 @@ from cases.services import Actor, case_transition
 from review.engine import interface as engine_interface
 from review.engine.classifier import IntentClassifier, Prediction
 from review.engine.language import detect_language
+from review.engine.llm import LLMConfig, chat_draft
 from review.engine.risks import detect_risks
 from review.engine.slots import extract_slots
 from review.models import Intent, ModelVersion, Suggestion, TrainingExample
@@ -133,6 +134,19 @@ def priority_for(risk_flags: list[str]) -> int:
     return Priority.NORMAL
 
 
+def draft_reply(text: str, template_draft: str, language: str) -> str:
+    """The template's draft, rewritten by the optional LLM endpoint when one is configured."""
+    if not template_draft:
+        return template_draft
+    config = LLMConfig(
+        base_url=settings.LLM_BASE_URL,
+        model=settings.LLM_MODEL,
+        api_key=settings.LLM_API_KEY,
+        timeout=settings.LLM_TIMEOUT,
+    )
+    return chat_draft(config, message=text, template_draft=template_draft, language=language)
+
+
 def build_suggestion(case: Case, message: Message, version, prediction: Prediction | None) -> dict:
     """Everything a suggestion stores, including its routing decision."""
     text = message.text_for_engine
@@ -176,7 +190,7 @@ def build_suggestion(case: Case, message: Message, version, prediction: Predicti
         "adjustment": adjustment_for(intent, slots, language, today)
         if action == ActionKind.CONFIRM
         else {},
-        "draft_reply": render_template(template, values),
+        "draft_reply": draft_reply(text, render_template(template, values), language),
         "language": language,
         "automatable": routing.automatable,
         "reason_codes": list(routing.reason_codes),

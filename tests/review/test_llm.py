@@ -76,3 +76,13 @@ def test_it_is_off_without_a_base_url():
 
 def test_an_unreachable_endpoint_falls_back_to_the_template():
     assert draft(LLMConfig(base_url="http://127.0.0.1:9", model="tiny", timeout=0.5)) == "TEMPLATE"
+
+
+def test_the_suggestion_job_uses_the_endpoint_for_drafts_when_configured(server, settings):
+    from review.services import draft_reply
+
+    FakeChat.behaviour = "ok"
+    settings.LLM_BASE_URL, settings.LLM_MODEL = server, "tiny"
+    assert draft_reply("Where?", "TEMPLATE", "en") == "Hello Ada, your parcel arrives Friday."
+    settings.LLM_BASE_URL = ""
+    assert draft_reply("Where?", "TEMPLATE", "en") == "TEMPLATE"
