@@ -700,6 +700,7 @@ def learn(case, suggestion, intent, *, source, verdict, user=None) -> None:
         intent=intent,
         source=source,
         verdict=verdict,
+        weight=TrainingExample.weight_for(source, verdict),
         case=case,
         suggestion=suggestion,
         predicted_intent=suggestion.intent,

@@ -304,6 +304,8 @@ class TrainingExample(models.Model):
     intent = models.ForeignKey(Intent, on_delete=models.PROTECT, related_name="examples")
     source = models.CharField(max_length=20, choices=Source.choices)
     verdict = models.CharField(max_length=10, choices=Verdict.choices, default="confirmed")
+    # How much the example counts in training: a person's correction teaches most.
+    weight = models.FloatField(default=1.0)
     case = models.ForeignKey(
         "cases.Case", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -328,6 +330,21 @@ class TrainingExample(models.Model):
     def is_label(self) -> bool:
         """Usable for training: the intent is known to be right."""
         return self.verdict != self.Verdict.REJECTED
+
+    @classmethod
+    def weight_for(cls, source: str, verdict: str) -> float:
+        """Weigh decisions: corrections most, then customers' own word, then approvals.
+
+        Rejections carry no label (the right intent is unknown): they count for agreement
+        figures, not in training.
+        """
+        if verdict == cls.Verdict.REJECTED:
+            return 0.0
+        if verdict == cls.Verdict.CORRECTED:
+            return 2.0
+        if source in (cls.Source.CUSTOMER_ACCEPT, cls.Source.CUSTOMER_FEEDBACK):
+            return 1.5
+        return 1.0
 
 
 class TrainingRunQuerySet(models.QuerySet):

@@ -1,7 +1,7 @@
 """django-q2 entry points: take ids, call the service. Delivery is at-least-once."""
 
 from review.services import suggestion_create
-from review.supervision import training_execute
+from review.supervision import training_execute, training_start
 
 
 def suggest_case(case_id: int) -> int | None:
@@ -12,3 +12,8 @@ def suggest_case(case_id: int) -> int | None:
 def training_run(run_id: int) -> int | None:
     run = training_execute(run_id=run_id)
     return run.model_version_id if run else None
+
+
+def scheduled_retrain() -> int | None:
+    """The nightly retrain: a challenger from every decision so far, activated if not worse."""
+    return training_start(user=None).pk
