@@ -1,8 +1,18 @@
 """Retrain every night from the decisions people and customers made (the learning loop)."""
 
+from datetime import datetime, time, timedelta
+
 from django.db import migrations
+from django.utils import timezone
 
 NAME = "Retrain the engine from new decisions"
+
+
+def next_night() -> datetime:
+    """02:30 local time, tonight: django-q2 would otherwise run a new schedule at once."""
+    now = timezone.localtime()
+    start = timezone.make_aware(datetime.combine(now.date(), time(2, 30)))
+    return start if start > now else start + timedelta(days=1)
 
 
 def forwards(apps, schema_editor):
@@ -14,6 +24,7 @@ def forwards(apps, schema_editor):
             "schedule_type": "C",
             "cron": "30 2 * * *",
             "repeats": -1,
+            "next_run": next_night(),
         },
     )
 

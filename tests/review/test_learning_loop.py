@@ -78,6 +78,8 @@ def test_the_nightly_retrain_is_scheduled():
     module.forwards(apps, None)
     schedule = Schedule.objects.get(func="review.tasks.scheduled_retrain")
     assert schedule.schedule_type == Schedule.CRON and schedule.cron == "30 2 * * *"
+    # Not at once when the worker first starts (the demo), but tonight.
+    assert timezone.now() < schedule.next_run <= timezone.now() + timedelta(days=1)
 
 
 def test_the_scheduled_retrain_trains_and_gates_a_challenger(db, settings):
