@@ -1,9 +1,7 @@
 """Races on PostgreSQL with real threads and connections: one winner, one effect."""
 
-import threading
-
 import pytest
-from django.db import connection, transaction
+from django.db import transaction
 from django_q.conf import Conf
 from django_q.models import OrmQ
 
@@ -11,6 +9,7 @@ from cases.models import CaseEvent, State
 from cases.services import Actor, TransitionConflict, case_transition, message_receive
 from review.models import ReviewItem
 from tests.factories import UserFactory, case_in
+from tests.threads import in_threads
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("postgres")]
 
@@ -23,28 +22,6 @@ def broker(monkeypatch):
 
 def queued(func: str) -> int:
     return sum(1 for row in OrmQ.objects.all() if row.task["func"] == func)
-
-
-def in_threads(*calls):
-    """Start the calls together; return what each returned or raised."""
-    barrier = threading.Barrier(len(calls))
-    results: list = [None] * len(calls)
-
-    def run(index, call):
-        try:
-            barrier.wait()
-            results[index] = call()
-        except Exception as error:
-            results[index] = error
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(i, c)) for i, c in enumerate(calls)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=30)
-    return results
 
 
 def test_two_agents_approving_at_once_make_one_transition_one_event_one_email(broker):

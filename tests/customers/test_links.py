@@ -32,6 +32,7 @@ from tests.customers.conftest import (
     token_in,
 )
 from tests.factories import UserFactory, case_in
+from tests.threads import in_threads
 
 PAGE = "/c/"
 OPTIONS = [
@@ -609,28 +610,6 @@ def test_expiry_and_the_customers_accept_racing_have_one_winner(postgres, monkey
             assert (case.state, confirmation.status) == (State.IN_REVIEW, "expired")
             assert names == ["expire"]
             assert mail.outbox == []
-
-
-def in_threads(*calls):
-    """Start the calls together on their own connections; return what each returned or raised."""
-    barrier = threading.Barrier(len(calls))
-    results: list = [None] * len(calls)
-
-    def run(index, call):
-        try:
-            barrier.wait()
-            results[index] = call()
-        except Exception as error:
-            results[index] = error
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(i, c)) for i, c in enumerate(calls)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=30)
-    return results
 
 
 def test_a_decision_is_recorded_once_through_the_service_too(
