@@ -25,8 +25,9 @@ from review.policy import route
 
 logger = logging.getLogger(__name__)
 
-# One loaded model per process, keyed by version id: loading costs far more than predicting.
-_classifiers: dict[int, IntentClassifier] = {}
+# One loaded model per process, keyed by version id and checksum (a reused id after a
+# rollback is another model): loading costs far more than predicting.
+_classifiers: dict[tuple[int, str], IntentClassifier] = {}
 
 
 def active_classifier() -> tuple[ModelVersion | None, IntentClassifier | None]:
@@ -41,14 +42,15 @@ def active_classifier() -> tuple[ModelVersion | None, IntentClassifier | None]:
         version = ModelVersion.objects.filter(is_active=True, engine=engine).defer("blob").first()
         if version is None:
             continue
-        if version.pk not in _classifiers:
+        key = (version.pk, version.sha256)
+        if key not in _classifiers:
             reason = engine_interface.reason_unavailable(engine)
             if reason is not None:
                 logger.error("active model %s cannot be used: %s", version.label, reason)
                 continue
             _classifiers.clear()
-            _classifiers[version.pk] = IntentClassifier.from_bytes(version.verified_blob())
-        return version, _classifiers[version.pk]
+            _classifiers[key] = IntentClassifier.from_bytes(version.verified_blob())
+        return version, _classifiers[key]
     return None, None
 
 

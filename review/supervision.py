@@ -13,7 +13,6 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from review import services
 from review.models import AuditEntry, Intent, ModelVersion, TrainingRun
 
 logger = logging.getLogger(__name__)
@@ -67,7 +66,11 @@ def training_execute(*, run_id: int) -> TrainingRun | None:
     if not TrainingRun.objects.claim(run_id, stale_after=running_for()):
         return None
     try:
-        version = services.model_train()
+        # Imported here: the engine (scikit-learn, numpy) loads in the worker that trains,
+        # not in every web process that imports the admin.
+        from review.services import model_train
+
+        version = model_train()
     except Exception as error:
         logger.exception("training run %s failed", run_id)
         TrainingRun.objects.filter(pk=run_id).update(
