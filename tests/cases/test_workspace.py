@@ -379,6 +379,14 @@ def test_the_page_from_the_review_queue_keeps_its_way_back(client, agent):
     assert response["Location"] == f"/cases/{case.reference}/?from=review"
 
 
+def test_every_form_of_a_case_opened_from_the_review_queue_carries_the_way_back(client, agent):
+    case = case_in(State.IN_REVIEW)
+    content = login(client, agent).get(f"/cases/{case.reference}/?from=review").content.decode()
+    forms = content.count('method="post" action="/cases/')
+    assert forms >= 5  # approve, amend, take over, escalate, assign, note
+    assert content.count('name="from" value="review"') == forms
+
+
 def test_amend_sends_the_changed_reply(client, agent):
     case = case_in(State.IN_REVIEW)
     act(login(client, agent), case, "amend", reply="Your parcel arrives on Friday.")
