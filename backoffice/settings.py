@@ -30,6 +30,19 @@ def envint(name: str, default: int) -> int:
         raise ImproperlyConfigured(f"{name}={value!r} is not an integer") from None
 
 
+def envfloat(name: str, default: float, *, low: float, high: float) -> float:
+    value = os.environ.get(name)
+    if value is None or value == "":
+        return default
+    try:
+        number = float(value)
+    except ValueError:
+        raise ImproperlyConfigured(f"{name}={value!r} is not a number") from None
+    if not low <= number <= high:
+        raise ImproperlyConfigured(f"{name}={value!r} must be between {low} and {high}")
+    return number
+
+
 def envlist(name: str, default: str = "") -> list[str]:
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
 
@@ -255,10 +268,11 @@ LLM_MODEL = os.environ.get("LLM_MODEL", "")
 LLM_API_KEY = os.environ.get("LLM_API_KEY", "")
 LLM_TIMEOUT = float(os.environ.get("LLM_TIMEOUT", "10"))
 # Below this calibrated confidence for every intent, a message is out of scope: a human decides.
-try:
-    OUT_OF_SCOPE_THRESHOLD = float(os.environ.get("OUT_OF_SCOPE_THRESHOLD", "0.40"))
-except ValueError:
-    raise ImproperlyConfigured("OUT_OF_SCOPE_THRESHOLD must be a number") from None
+OUT_OF_SCOPE_THRESHOLD = envfloat("OUT_OF_SCOPE_THRESHOLD", 0.40, low=0.0, high=1.0)
+# The retrain gate: the precision automated answers must reach (thresholds are chosen for it),
+# and the share of labelled examples held out of training to compare models on.
+ENGINE_TARGET_PRECISION = envfloat("ENGINE_TARGET_PRECISION", 0.98, low=0.5, high=0.9999)
+ENGINE_HOLDOUT_SHARE = envfloat("ENGINE_HOLDOUT_SHARE", 0.1, low=0.0, high=0.5)
 # Intake limits: bigger bodies get a clear 400, never a 500.
 MAX_MESSAGE_CHARS = envint("MAX_MESSAGE_CHARS", 200_000)
 # Email in (docs/email.md). What one email may be; beyond it, the raw mail goes to quarantine.

@@ -186,13 +186,22 @@ class ModelVersionAdmin(admin.ModelAdmin):
 
     @admin.display(description=gettext_lazy("figures"))
     def figures(self, version):
+        gate = version.metrics.get("gate") or {}
         rows = [
-            (gettext_lazy("Holdout accuracy"), figure(version.metrics, "accuracy")),
+            (gettext_lazy("Out-of-fold accuracy"), figure(version.metrics, "accuracy")),
             (gettext_lazy("Macro F1"), figure(version.metrics, "macro_f1")),
             (gettext_lazy("Calibration error (ECE)"), figure(version.metrics, "ece_after")),
             (gettext_lazy("Examples"), version.n_examples),
             (gettext_lazy("Intents"), len(version.labels)),
         ]
+        if gate:
+            ours = gate.get("challenger") or {}
+            rows += [
+                (gettext_lazy("Held-out examples"), gate.get("n_holdout")),
+                (gettext_lazy("Automated (coverage)"), figure(ours, "coverage")),
+                (gettext_lazy("Right among the automated"), figure(ours, "realised_precision")),
+                (gettext_lazy("Retrain gate"), gate.get("reason", "")),
+            ]
         return format_html(
             "<table>{}</table>",
             mark_safe(  # noqa: S308 - each row is built by format_html

@@ -16,6 +16,8 @@ from cases.models import ActionKind, Case, Message, Priority
 from cases.services import Actor, case_transition
 from review.engine import interface as engine_interface
 from review.engine.classifier import IntentClassifier, Prediction
+from review.engine.gate import GateFigures, split_holdout
+from review.engine.gate import judge as gate_judge
 from review.engine.language import detect_language
 from review.engine.llm import LLMConfig, chat_draft
 from review.engine.risks import detect_risks
@@ -239,6 +241,45 @@ def suggestion_create(*, case_id: int) -> Suggestion | None:
     return suggestion
 
 
+def automation_bar(intent: Intent | None, version: ModelVersion | None) -> float:
+    """The confidence a prediction of `intent` needs before the AI may act alone.
+
+    The larger of the supervisor's threshold (raised by the model's data-chosen one, see
+    `routing_intent`) and the out-of-scope floor; never for an unknown or out-of-scope
+    intent. Risk flags and the intent's mode are left out: they do not depend on the model.
+    """
+    if intent is None or intent.is_out_of_scope:
+        return math.inf
+    routed = routing_intent(intent, version)
+    return max(routed.threshold, settings.OUT_OF_SCOPE_THRESHOLD)
+
+
+def model_evaluate(
+    version: ModelVersion, classifier: IntentClassifier, examples: list[TrainingExample]
+) -> GateFigures:
+    """Route `examples` with this model as the product would; count what it automates."""
+    intents = {intent.slug: intent for intent in Intent.objects.all()}
+    predictions = classifier.predict([example.text for example in examples]) if examples else []
+    correct = [p.intent == e.intent.slug for p, e in zip(predictions, examples, strict=True)]
+    automated = [
+        p.confidence >= automation_bar(intents.get(p.intent), version) for p in predictions
+    ]
+    return GateFigures.count(correct, automated)
+
+
+def _champion(engine: str) -> tuple[ModelVersion | None, IntentClassifier | None, str]:
+    """The active model of `engine`, loaded, or why it cannot be compared with."""
+    current = ModelVersion.objects.filter(is_active=True, engine=engine).defer("blob").first()
+    if current is None:
+        return None, None, ""
+    try:
+        engine_interface.require(engine)
+        return current, IntentClassifier.from_bytes(current.verified_blob()), ""
+    except (ValueError, engine_interface.EngineUnavailable) as error:
+        logger.error("active model %s cannot be evaluated: %s", current.label, error)
+        return current, None, f"the active model {current.label} cannot be loaded: {error}"
+
+
 def model_train(
     *,
     engine: str | None = None,
@@ -247,31 +288,45 @@ def model_train(
     target_precision: float | None = None,
     folds: int | None = None,
 ):
-    """Train a model version from the training examples; activate it unless it is worse.
+    """Train a challenger from the training examples; activate it unless it is worse.
+
+    The examples of the held-out share (``ENGINE_HOLDOUT_SHARE``, `review.engine.gate`) are
+    not trained on: the challenger and the active model both route them, and the challenger
+    is activated only if it is not worse on coverage at the target precision
+    (`gate.judge`). Its figures, the active model's and the reason go into
+    ``metrics["gate"]``. `activate` is ``if_better`` (that gate), ``always`` or ``never``.
 
     Thresholds per intent are chosen for `target_precision` (default: the
-    ``ENGINE_TARGET_PRECISION`` setting, else 0.98) from `folds`-fold out-of-fold
-    predictions and stored in ``metrics["thresholds"]``; routing reads them through
-    `model_threshold`. Raises ValueError for an unknown engine and `EngineUnavailable` for
-    one that is not installed (`review.engine.embeddings.EngineUnavailable`).
+    ``ENGINE_TARGET_PRECISION`` setting) from `folds`-fold out-of-fold predictions and
+    stored in ``metrics["thresholds"]``; routing reads them through `model_threshold`.
+    Raises ValueError for an unknown engine or `activate`, and `EngineUnavailable` for an
+    engine that is not installed.
     """
+    if activate not in ("if_better", "always", "never"):
+        raise ValueError(f"activate must be if_better, always or never, not {activate!r}")
     engine = engine or settings.ENGINE
     engine_interface.require(engine)
     if target_precision is None:
-        target_precision = getattr(settings, "ENGINE_TARGET_PRECISION", None) or 0.98
+        target_precision = settings.ENGINE_TARGET_PRECISION
+    share = settings.ENGINE_HOLDOUT_SHARE
     examples = list(
         TrainingExample.objects.exclude(verdict=TrainingExample.Verdict.REJECTED)
         .select_related("intent")
         .order_by("pk")
     )
-    texts = [example.text for example in examples]
-    labels = [example.intent.slug for example in examples]
-    # Weights come from the learning loop where examples carry one; seeds weigh 1.
-    weights = [float(getattr(example, "weight", None) or 1.0) for example in examples]
+    train_idx, held_idx = split_holdout(
+        [example.text for example in examples],
+        [example.intent.slug for example in examples],
+        share,
+    )
+    training = [examples[i] for i in train_idx]
+    held_out = [examples[i] for i in held_idx]
+    # Weights come from the learning loop; seeds weigh 1.
+    weights = [example.weight or 1.0 for example in training]
     start = time.perf_counter()
     classifier = engine_interface.train(
-        texts,
-        labels,
+        [example.text for example in training],
+        [example.intent.slug for example in training],
         engine=engine,
         seed=seed,
         folds=folds or engine_interface.DEFAULT_FOLDS,
@@ -288,21 +343,42 @@ def model_train(
         sha256=ModelVersion.checksum(blob),
         metrics=metrics,
         labels=classifier.labels,
-        n_examples=len(examples),
+        n_examples=len(training),
     )
-    current = ModelVersion.objects.filter(is_active=True, engine=engine).defer("blob").first()
-    accuracy = classifier.metrics.get("accuracy")
-    if (
-        activate == "always"
-        or current is None
-        or (accuracy is not None and accuracy >= current.metrics.get("accuracy", 0.0))
-    ):
+
+    challenger = model_evaluate(version, classifier, held_out)
+    current, current_classifier, unusable = _champion(engine)
+    champion = model_evaluate(current, current_classifier, held_out) if current_classifier else None
+    better, reason = gate_judge(champion, challenger, target_precision)
+    if unusable:
+        reason = unusable
+    elif current is not None and (current.metrics.get("gate") or {}).get("holdout_share") != share:
+        # Trained before this split (or with another share): it may have seen these examples.
+        reason += " (the active model was trained on some of these examples)"
+    activated = activate == "always" or (activate == "if_better" and better)
+    version.metrics = metrics | {
+        "gate": {
+            "holdout_share": share,
+            "target_precision": target_precision,
+            "n_train": len(training),
+            "n_holdout": len(held_out),
+            "challenger": challenger.as_metrics(),
+            "champion": None
+            if champion is None
+            else {"label": current.label, **champion.as_metrics()},
+            "not_worse": better,
+            "activate": activate,
+            "reason": reason,
+        }
+    }
+    version.save(update_fields=["metrics"])
+    if activated:
         version.activate()
     logger.info(
-        "trained %s on %d examples: accuracy %s, thresholds %s",
+        "trained %s on %d examples, %s: %s",
         version.label,
-        len(examples),
-        metrics.get("accuracy"),
-        (metrics.get("thresholds") or {}).get("status"),
+        len(training),
+        "activated" if activated else "not activated",
+        reason,
     )
     return version

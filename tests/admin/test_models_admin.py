@@ -60,9 +60,25 @@ def test_a_version_page_shows_its_figures_and_not_its_blob(logged_in, versions):
     url = reverse("admin:review_modelversion_change", args=[versions["old"].pk])
     response = logged_in.get(url)
     page = response.content.decode()
-    assert "Holdout accuracy" in page and "0.810" in page and "Macro F1" in page
+    assert "Out-of-fold accuracy" in page and "0.810" in page and "Macro F1" in page
     assert "blob" not in response.context["adminform"].form.fields
     assert "Activate this version" in page
+
+
+def test_a_version_page_shows_the_retrain_gate(logged_in, versions):
+    version = versions["old"]
+    version.metrics |= {
+        "gate": {
+            "n_holdout": 70,
+            "challenger": {"coverage": 0.6, "realised_precision": 0.99},
+            "reason": "automates more within the error budget",
+        }
+    }
+    version.save()
+    page = logged_in.get(reverse("admin:review_modelversion_change", args=[version.pk]))
+    text = page.content.decode()
+    assert "Held-out examples" in text and "0.600" in text and "0.990" in text
+    assert "automates more within the error budget" in text
 
 
 def test_activating_a_version_is_audited(logged_in, supervisor, versions):
@@ -141,7 +157,7 @@ def test_retraining_from_the_admin_shows_the_run_with_its_result(logged_in, supe
     assert response["Location"] == reverse("admin:review_trainingrun_change", args=[run.pk])
     # django-q2 runs synchronously in the tests: the job is done by now.
     assert (run.status, run.activated, run.requested_by) == ("done", True, supervisor)
-    assert run.model_version.is_active and run.model_version.n_examples == 24
+    assert run.model_version.is_active and run.model_version.n_examples == 21
     page = logged_in.get(response["Location"]).content.decode()
     assert 'data-status="done"' in page and run.model_version.label in page
     assert 'hx-trigger="every 1s"' not in page  # finished: no more polling

@@ -12,6 +12,7 @@ from review import services
 from review.models import AuditEntry, ModelVersion, TrainingExample, TrainingRun
 from review.supervision import training_execute
 from tests.factories import IntentFactory
+from tests.review.test_retrain_gate import PHRASES, add_examples, mislabel_the_training_side
 from tests.review.test_suggest import EXAMPLES, POLICY
 
 HTMX = {"HTTP_HX_REQUEST": "true"}
@@ -59,16 +60,22 @@ def test_without_htmx_the_button_returns_to_the_dashboard(logged_in, examples):
     assert 'data-status="done"' in page
 
 
-def test_a_version_that_is_worse_is_kept_but_not_activated(logged_in, examples, monkeypatch):
+def test_a_version_that_is_worse_is_kept_but_not_activated(logged_in, db):
+    for slug, phrases in PHRASES.items():
+        add_examples(slug, phrases, range(101, 113))
     logged_in.post(reverse("training-start"), **HTMX)
     first = ModelVersion.objects.get(is_active=True)
-    ModelVersion.objects.filter(pk=first.pk).update(metrics={**first.metrics, "accuracy": 1.01})
+    mislabel_the_training_side()
     page = logged_in.post(reverse("training-start"), **HTMX).content.decode()
     second = TrainingRun.objects.order_by("-pk").first()
     assert (second.status, second.activated) == ("done", False)
     assert second.previous_version == first
     assert ModelVersion.objects.get(is_active=True) == first
     assert "Not activated" in page and first.label in page
+    # Both models' figures on the same held-out examples, side by side.
+    gate = second.model_version.metrics["gate"]
+    assert f"the same {gate['n_holdout']} held-out examples" in page
+    assert "Right among the automated" in page and f"{first.label} (was active)" in page
 
 
 @pytest.mark.parametrize(

@@ -185,3 +185,19 @@ def test_evaluate_engine_text_output_and_bad_input(csv_files, capsys, tmp_path):
         call_command("evaluate_engine", "--train", bad, "--test", test)
     with pytest.raises(CommandError, match="between 0 and 1"):
         call_command("evaluate_engine", "--train", train, "--test", test, "--target-precision", "1")
+    with pytest.raises(CommandError, match="at least 2"):
+        call_command("evaluate_engine", "--train", train, "--test", test, "--folds", "1")
+
+
+def test_evaluate_engine_takes_the_number_of_folds(csv_files, capsys, monkeypatch):
+    from review.engine import interface
+
+    seen = []
+    real = interface.train
+    monkeypatch.setattr(
+        interface, "train", lambda *a, **kw: seen.append(kw["folds"]) or real(*a, **kw)
+    )
+    train, test, _ = csv_files
+    assert run_json(capsys, "--train", train, "--test", test, "--folds", "3")["accuracy"] == 1.0
+    assert run_json(capsys, "--train", train, "--test", test)["accuracy"] == 1.0
+    assert seen == [3, interface.DEFAULT_FOLDS]

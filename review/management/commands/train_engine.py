@@ -17,7 +17,7 @@ class Command(BaseCommand):
             "--target-precision",
             type=float,
             default=None,
-            help="Precision the per-intent thresholds must reach (default 0.98).",
+            help="Precision the thresholds must reach (default: ENGINE_TARGET_PRECISION).",
         )
         parser.add_argument(
             "--activate",
@@ -47,3 +47,9 @@ class Command(BaseCommand):
             f"{statuses.count('insufficient_data')} with too little data; "
             f"{'active' if version.is_active else 'not activated'}"
         )
+        gate = metrics.get("gate") or {}
+        if gate:
+            self.stdout.write(
+                f"gate on {gate['n_holdout']} held-out examples: "
+                f"{'not worse' if gate['not_worse'] else 'worse'}, {gate['reason']}"
+            )
