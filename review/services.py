@@ -22,7 +22,7 @@ from review.engine.language import detect_language
 from review.engine.llm import LLMConfig, chat_draft
 from review.engine.risks import detect_risks
 from review.engine.slots import extract_slots
-from review.models import Intent, ModelVersion, Suggestion, TrainingExample
+from review.models import AuditEntry, Intent, ModelVersion, Suggestion, TrainingExample
 from review.policy import route
 
 logger = logging.getLogger(__name__)
@@ -287,6 +287,7 @@ def model_train(
     activate: str = "if_better",
     target_precision: float | None = None,
     folds: int | None = None,
+    actor=None,
 ):
     """Train a challenger from the training examples; activate it unless it is worse.
 
@@ -299,6 +300,8 @@ def model_train(
     Thresholds per intent are chosen for `target_precision` (default: the
     ``ENGINE_TARGET_PRECISION`` setting) from `folds`-fold out-of-fold predictions and
     stored in ``metrics["thresholds"]``; routing reads them through `model_threshold`.
+    An activation is audited (``model_activated``, with the gate's reason) in the name of
+    `actor`: the supervisor who started the run, or None for the schedule and commands.
     Raises ValueError for an unknown engine or `activate`, and `EngineUnavailable` for an
     engine that is not installed.
     """
@@ -373,7 +376,16 @@ def model_train(
     }
     version.save(update_fields=["metrics"])
     if activated:
-        version.activate()
+        with transaction.atomic():
+            version.activate()
+            AuditEntry.record(
+                action=AuditEntry.Action.MODEL_ACTIVATED,
+                actor=actor,
+                target=version,
+                label=version.label,
+                previous=current.label if current else None,
+                reason=f"retrain gate ({activate}): {reason}",
+            )
     logger.info(
         "trained %s on %d examples, %s: %s",
         version.label,

@@ -70,7 +70,8 @@ def training_execute(*, run_id: int) -> TrainingRun | None:
         # not in every web process that imports the admin.
         from review.services import model_train
 
-        version = model_train()
+        run = TrainingRun.objects.select_related("requested_by").get(pk=run_id)
+        version = model_train(engine=run.engine, actor=run.requested_by)
     except Exception as error:
         logger.exception("training run %s failed", run_id)
         TrainingRun.objects.filter(pk=run_id).update(

@@ -51,6 +51,9 @@ def test_the_retrain_button_trains_activates_and_shows_the_figures(logged_in, su
     assert run.model_version.label in page and "Activated" in page
     assert "every 1s" not in page
     assert AuditEntry.objects.filter(action="training_started").count() == 1
+    activated = AuditEntry.objects.get(action="model_activated")
+    assert activated.actor == supervisor and activated.data["label"] == run.model_version.label
+    assert "retrain gate" in activated.data["reason"]
 
 
 def test_without_htmx_the_button_returns_to_the_dashboard(logged_in, examples):

@@ -4,7 +4,7 @@ on the same held-out examples, by coverage at the target precision (`review.engi
 import pytest
 
 from review.engine.gate import split_holdout
-from review.models import Intent, ModelVersion, TrainingExample
+from review.models import AuditEntry, Intent, ModelVersion, TrainingExample
 from review.services import model_train
 from tests.factories import IntentFactory
 
@@ -90,6 +90,7 @@ def test_a_worse_challenger_is_kept_but_not_activated(champion):
     assert gate["n_holdout"] == champion.metrics["gate"]["n_holdout"]
     assert gate["champion"]["n"] == gate["challenger"]["n"] == gate["n_holdout"]
     assert gate["challenger"]["correct"] < gate["champion"]["correct"] == gate["n_holdout"]
+    assert not AuditEntry.objects.filter(object_id=str(challenger.pk)).exists()
 
 
 def test_a_challenger_that_learnt_a_new_intent_is_activated(champion):
@@ -102,6 +103,10 @@ def test_a_challenger_that_learnt_a_new_intent_is_activated(champion):
     assert gate["challenger"]["correct"] > gate["champion"]["correct"]
     assert gate["champion"]["label"] == champion.label
     assert set(gate["champion"]) >= {"n", "automated", "coverage", "realised_precision"}
+    audit = AuditEntry.objects.get(action="model_activated", object_id=str(challenger.pk))
+    assert audit.actor is None  # no person: the command, the schedule
+    assert audit.data["previous"] == champion.label
+    assert audit.data["reason"].startswith("retrain gate (if_better): ")
 
 
 @pytest.mark.parametrize(("activate", "active"), [("always", True), ("never", False)])
