@@ -9,6 +9,11 @@ urlpatterns = [
     path("cases/<str:reference>/do/<str:name>/", views.case_action, name="case-action"),
     path("cases/<str:reference>/note/", views.case_note, name="case-note"),
     path("cases/<str:reference>/claim/", views.case_claim, name="case-claim"),
+    path(
+        "cases/<str:reference>/attachments/<int:pk>/",
+        views.case_attachment,
+        name="case-attachment",
+    ),
     path("review/", views.review_queue, name="review-queue"),
     path("review/next/", views.review_next, name="review-next"),
     path("review/<int:pk>/claim/", views.review_claim, name="review-claim"),

@@ -13,7 +13,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Count, OuterRef, Q, Subquery
-from django.http import HttpResponse, HttpResponseRedirect
+from django.http import FileResponse, HttpResponse, HttpResponseNotFound, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -24,10 +24,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
+from cases.mail.parse import clean_filename
 from cases.middleware import SESSION_KEY as STAFF_LANGUAGE_KEY
 from cases.models import (
     STAFF,
     TRANSITION_NAMES,
+    Attachment,
     Case,
     CaseEvent,
     StaffProfile,
@@ -215,7 +217,7 @@ def case_context(request, case: Case) -> dict:
         "reasons": [(code, explain(code, suggestion)) for code in reasons],
         "available": available,
         "intents": intent_choices() if "amend" in available else [],
-        "thread": case.messages.select_related("author_user"),
+        "thread": case.messages.select_related("author_user").prefetch_related("attachments"),
         "timeline": case.events.select_related("actor_user"),
         "other_cases": case.customer.cases.exclude(pk=case.pk).order_by("-created_at")[:10],
         "from_review": request.GET.get("from") == "review" or request.POST.get("from") == "review",
@@ -238,6 +240,53 @@ def load_case(reference: str) -> Case:
 def case_detail(request, reference):
     case = load_case(reference)
     return render(request, "cases/case_detail.html", case_context(request, case))
+
+
+# Types a browser shows but cannot run; anything else (HTML, SVG, XML, PDF, …) is sent as bare
+# bytes, so that even a browser that ignored the headers below would not render it.
+PASSIVE_TYPES = {"image/png", "image/jpeg", "image/gif", "image/webp", "text/plain", "text/csv"}
+
+
+@require_GET
+@staff_required
+def case_attachment(request, reference, pk):
+    """Send one of the case's files as a download, never inline: senders choose its bytes."""
+    case = get_object_or_404(Case, reference=reference)
+    # Scoped to the case in the URL: another case's attachment id is a 404 here (T1).
+    attachment = get_object_or_404(Attachment, pk=pk, message__case=case)
+    if attachment.rejected:
+        return attachment_not_found(
+            _("This attachment was refused and not stored: %(reason)s.")
+            % {"reason": attachment.rejected}
+        )
+    missing = _("The file of this attachment is missing.")
+    if not attachment.file:
+        return attachment_not_found(missing)
+    try:
+        content = attachment.file.storage.open(attachment.file.name, "rb")
+    except FileNotFoundError:
+        return attachment_not_found(missing)
+    content_type = attachment.content_type
+    response = FileResponse(
+        content,
+        as_attachment=True,
+        # Cleaned again: rows from before the intake cleaned names, or edited by hand.
+        filename=clean_filename(attachment.filename, content_type),
+        content_type=content_type if content_type in PASSIVE_TYPES else "application/octet-stream",
+    )
+    return private_file_headers(response)
+
+
+def attachment_not_found(text: str) -> HttpResponse:
+    response = HttpResponseNotFound(text, content_type="text/plain; charset=utf-8")
+    return private_file_headers(response)
+
+
+def private_file_headers(response: HttpResponse) -> HttpResponse:
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    response["Cache-Control"] = "private, no-store"
+    return response
 
 
 def after_action(request, case: Case, *, error: TransitionError | None = None, done: str = ""):

@@ -16,9 +16,11 @@ from django.urls import URLPattern
 from django.utils import timezone
 
 from cases import urls as workspace_urls
+from cases.mail.parse import ParsedAttachment
 from cases.models import (
     ActionKind,
     ActorKind,
+    Attachment,
     Case,
     CaseEvent,
     Message,
@@ -86,10 +88,17 @@ def snapshot():
 
 
 @pytest.fixture
-def world(db):
+def world(db, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
     case = case_in(State.IN_REVIEW)
     item = review_item(case)
-    return {"ref": case.reference, "item": item.pk}
+    message = case.current_suggestion.message
+    photo = ParsedAttachment(
+        filename="photo.png", declared_type="image/png", content_type="image/png", data=b"PNG"
+    )
+    Attachment.store(message=message, item=photo)
+    attachment = message.attachments.get()
+    return {"ref": case.reference, "item": item.pk, "attachment": attachment.pk}
 
 
 # name → (method, url, data, headers, the agent's status)
@@ -102,6 +111,7 @@ ROUTES = {
     "case-action (htmx)": ("post", "/cases/{ref}/do/take_over/", {}, HTMX, 200),
     "case-note": ("post", "/cases/{ref}/note/", {"note": "Called the customer"}, {}, 302),
     "case-claim": ("post", "/cases/{ref}/claim/", {}, {}, 302),
+    "case-attachment": ("get", "/cases/{ref}/attachments/{attachment}/", {}, {}, 200),
     "review-queue": ("get", "/review/", {}, {}, 200),
     "review-next": ("post", "/review/next/", {}, {}, 302),
     "review-claim": ("post", "/review/{item}/claim/", {}, {}, 302),
@@ -112,7 +122,10 @@ POST_ONLY = [name for name, route in ROUTES.items() if route[0] == "post"]
 
 def request(client, name, world):
     method, url, data, headers, _ = ROUTES[name]
-    return getattr(client, method)(url.format(**world), data, **headers), url.format(**world)
+    response = getattr(client, method)(url.format(**world), data, **headers)
+    if response.streaming:
+        b"".join(response.streaming_content)  # read a download to the end: closes its file
+    return response, url.format(**world)
 
 
 def test_every_workspace_route_is_in_the_access_matrix():
