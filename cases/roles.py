@@ -21,7 +21,9 @@ ROLES = {
         "cases.view_message",
         "cases.view_caseevent",
         # Email in: mail that could not become a message, and the files that came with mail.
+        # Change is the release action only (cases/mail/admin.py); the mail stays read-only.
         "cases.view_quarantinedemail",
+        "cases.change_quarantinedemail",
         "cases.view_attachment",
         # The policy (every save is a new version) and its history; the dashboard's buttons.
         "review.view_intent",

@@ -13,12 +13,12 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from django.conf import settings
-from django.db import DatabaseError, IntegrityError, InterfaceError, OperationalError
+from django.db import DatabaseError, IntegrityError, InterfaceError, OperationalError, transaction
 from django.utils import timezone
 
 from cases.mail.parse import ParsedEmail, Unparseable, clean_text, email_parse, one_line
-from cases.models import Case, Message, QuarantinedEmail
-from cases.services import message_receive
+from cases.models import Case, CaseEvent, Message, QuarantinedEmail
+from cases.services import Actor, message_receive
 
 logger = logging.getLogger(__name__)
 
@@ -44,8 +44,19 @@ class IngestResult:
         return f"{self.status}: case {self.case.reference}, message {self.message.pk}{automatic}"
 
 
-def email_ingest(raw: bytes, *, source: str = "", envelope_from: str | None = None) -> IngestResult:
-    """Store one email; `envelope_from` is the SMTP sender if known ("" is a bounce's <>)."""
+def email_ingest(
+    raw: bytes,
+    *,
+    source: str = "",
+    envelope_from: str | None = None,
+    override_rate_limit: bool = False,
+) -> IngestResult:
+    """Store one email; `envelope_from` is the SMTP sender if known ("" is a bounce's <>).
+
+    `override_rate_limit` is for a supervisor releasing a quarantined mail (the admin action in
+    cases/mail/admin.py): they judged the rate limit wrong for this mail. Every other check
+    (limits, sender, idempotency, loop handling of machine-made mail) still applies.
+    """
     try:
         parsed = email_parse(raw)
     except Unparseable as error:
@@ -67,7 +78,7 @@ def email_ingest(raw: bytes, *, source: str = "", envelope_from: str | None = No
         existing = stored_as(external_id)
     if existing is not None:
         return IngestResult(IngestResult.DUPLICATE, existing.case, existing)
-    if over_rate_limit(parsed.from_email):
+    if not override_rate_limit and over_rate_limit(parsed.from_email):
         return quarantine(
             raw,
             f"rate limit: {parsed.from_email} sent {settings.EMAIL_RATE_LIMIT} or more emails "
@@ -183,3 +194,67 @@ def quarantine(
     )
     logger.warning("email quarantined (%s, %d bytes from %s): %s", source, len(raw), sender, reason)
     return IngestResult(IngestResult.QUARANTINED, quarantine=row, reason=row.reason)
+
+
+RELEASED_EVENT = "email_released"
+
+
+@dataclass(frozen=True)
+class Release:
+    status: str  # RELEASED, DUPLICATE, GONE, INCOMPLETE or STILL_QUARANTINED
+    ingest: IngestResult | None = None
+
+    RELEASED = "released"  # stored as a new message
+    DUPLICATE = "duplicate"  # the mail was a message already; the quarantined copy is dropped
+    GONE = "gone"  # released (or erased) meanwhile: nothing to do
+    INCOMPLETE = "incomplete"  # only the beginning was kept: refused, nothing changed
+    STILL_QUARANTINED = "still_quarantined"  # a limit or the parser still refuses it
+
+
+def quarantined_email_release(*, pk: int, user) -> Release:
+    """Ingest a quarantined mail as a message although its sender was over the rate limit.
+
+    Only the rate limit is overridden; every other check of intake runs again, so a mail still
+    over a size or structure limit stays where it is. On success (or when the mail turns out
+    to be a message already) the quarantine row goes, and the case's event log records who
+    released it, in the same transaction.
+    """
+    with transaction.atomic():
+        # Two releases of one mail (a double click, two supervisors) are one: the row lock
+        # makes the second wait for the first, and then find the row gone.
+        quarantined = QuarantinedEmail.objects.select_for_update().filter(pk=pk).first()
+        if quarantined is None:
+            return Release(Release.GONE)
+        raw = bytes(quarantined.raw)
+        if quarantined.truncated or hashlib.sha256(raw).hexdigest() != quarantined.sha256:
+            # Not the whole mail: it cannot become a message, and intake would quarantine
+            # these bytes as a second row.
+            return Release(Release.INCOMPLETE)
+        result = email_ingest(raw, source=quarantined.source, override_rate_limit=True)
+        if result.status == IngestResult.QUARANTINED:
+            # Intake found this very row (same bytes, same SHA-256) and left it as it was.
+            return Release(Release.STILL_QUARANTINED, result)
+        case = result.case
+        actor = Actor.staff(user)
+        # On the case's event log, not in `AuditEntry`: its actions are a closed list (a new
+        # one is a migration of review), and this is about one case and one message. No
+        # personal data: the reason only by its kind ("rate limit: <address> sent …").
+        CaseEvent.objects.create(
+            case=case,
+            name=RELEASED_EVENT,
+            from_state=case.state,
+            to_state=case.state,
+            actor_kind=actor.kind,
+            actor_user=user,
+            data={
+                "message": result.message.pk,
+                "quarantined_email": quarantined.pk,
+                "quarantined_for": quarantined.reason.split(":", 1)[0][:60],
+                "received_at": quarantined.received_at.isoformat(),
+                "duplicate": result.status == IngestResult.DUPLICATE,
+            },
+        )
+        quarantined.delete()
+    if result.status == IngestResult.DUPLICATE:
+        return Release(Release.DUPLICATE, result)
+    return Release(Release.RELEASED, result)
