@@ -20,7 +20,8 @@ three cases on average; 1 % of the cases belong to ten large customers.
 Rows are written with COPY in chunks of 10,000 cases per transaction, with
 `session_replication_role = replica` (foreign-key triggers off: the ids are consistent by
 construction, and a range check at the end verifies them) and `synchronous_commit = off`.
-Only the database named in DATABASE_URL is touched; it must be called bench_workspace.
+Only the database named in DATABASE_URL is touched; it must be called bench_workspace (or what
+the environment variable BENCH_DB names).
 """
 
 import argparse
@@ -194,9 +195,12 @@ COLUMNS = {
 
 
 def setup_django():
+    # Only a database named for the bench: bench_workspace, or the one BENCH_DB names (a
+    # private copy, e.g. for an in-process profile beside someone else's load test).
     url = os.environ.get("DATABASE_URL", "")
-    if not url.rstrip("/").endswith("/bench_workspace"):
-        sys.exit("DATABASE_URL must point at the database bench_workspace")
+    name = os.environ.get("BENCH_DB", "bench_workspace")
+    if not url.rstrip("/").endswith(f"/{name}"):
+        sys.exit(f"DATABASE_URL must point at the database {name} (BENCH_DB)")
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bench.workspace.settings")
     import django
 

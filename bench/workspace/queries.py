@@ -26,8 +26,9 @@ REPO = Path(__file__).resolve().parents[2]
 
 def setup():
     url = os.environ.get("DATABASE_URL", "")
-    if not url.rstrip("/").endswith("/bench_workspace"):
-        sys.exit("DATABASE_URL must point at the database bench_workspace")
+    name = os.environ.get("BENCH_DB", "bench_workspace")  # as in fill.py
+    if not url.rstrip("/").endswith(f"/{name}"):
+        sys.exit(f"DATABASE_URL must point at the database {name} (BENCH_DB)")
     os.environ.update(
         DJANGO_SETTINGS_MODULE="bench.workspace.settings",
         DEBUG="0",

@@ -1,8 +1,8 @@
 """What-if: the queue view with the fixes docs/performance.md proposes, to measure what they buy.
 
 Bench-only (served at /_bench/queue-whatif/ by bench/workspace/urls.py, never by the product).
-It renders the product's own template, `cases/queue.html`, with the same rows and counts as
-`cases.views.queue`, and differs in four places only:
+It rendered the product's own template, `cases/queue.html`, with the same rows and counts as
+`cases.views.queue` then, and differed in four places only:
 
 1. reason counts grouped in SQL by the reason-code list (a few dozen rows) instead of loading
    every open review item's JSON and counting in Python (thousands of rows, O(backlog));
@@ -14,18 +14,35 @@ It renders the product's own template, `cases/queue.html`, with the same rows an
 4. the intents for the filter load only slug and name.
 
 `compare()` checks that both views produce the same page (apart from the CSRF token).
+
+Since the queue render fixes (docs/performance.md, 28 Nov 2026) the product's view has fixes
+1 to 4 and prepares every row's display values itself (`cases.views.queue_rows`); this what-if
+now stands for the queue *before* those fixes: it renders `queue_before.html`, a copy of the
+template as it was then (filters, `{% url %}` and the state label per row), so `compare()`
+checks that the new rows print exactly what the old ones did, and the load test can still
+measure the old row rendering beside the new one.
 """
 
+import functools
 import re
+from pathlib import Path
 
 from django.core.paginator import Paginator
 from django.db.models import Count
-from django.shortcuts import render
+from django.http import HttpResponse
+from django.template import engines
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from cases.models import Case, State
-from cases.views import OPEN_STATES, PAGE_SIZE, filtered_cases, queue_filters, staff_required
+from cases.views import (
+    OPEN_STATES,
+    PAGE_SIZE,
+    filtered_cases,
+    open_reasons,
+    queue_filters,
+    staff_required,
+)
 from review.models import Intent, ReviewItem
 from review.reasons import explain
 
@@ -62,7 +79,12 @@ def reason_counts_sql() -> list[tuple[str, int]]:
 @staff_required
 def queue_whatif(request):
     filters = queue_filters(request)
-    cases = filtered_cases(request.user, filters).only(*ROW_FIELDS)
+    cases = (
+        filtered_cases(request.user, filters)
+        .select_related("customer", "assignee", "current_suggestion__intent")
+        .only(*ROW_FIELDS)
+        .annotate(open_reasons=open_reasons())
+    )
     page = Paginator(cases, PAGE_SIZE).get_page(request.GET.get("page"))
     labels = {state: str(label) for state, label in State.choices}
     for case in page.object_list:
@@ -85,7 +107,13 @@ def queue_whatif(request):
         "intents": Intent.objects.only("slug", "name").order_by("name"),
         "latest": Case.objects.order_by("-created_at").values_list("created_at", flat=True).first(),
     }
-    return render(request, "cases/queue.html", context)
+    return HttpResponse(before_template().render(context, request))
+
+
+@functools.cache
+def before_template():
+    """The queue's template as it was before the render fixes (a copy, `queue_before.html`)."""
+    return engines["django"].from_string((Path(__file__).parent / "queue_before.html").read_text())
 
 
 def normalise(html: bytes) -> str:
@@ -94,13 +122,13 @@ def normalise(html: bytes) -> str:
     text = re.sub(r'"X-CSRFToken": "[^"]+"', "", text)
     # The page's own URL: the nav's aria-current and the language form's "next".
     text = text.replace('<a href="/" aria-current="page">', '<a href="/" >')
-    return text.replace('value="/_bench/queue-whatif/"', 'value="/"')
+    return text.replace('value="/_bench/queue-whatif/', 'value="/')
 
 
-def compare(client) -> bool:
+def compare(client, query: str = "", **headers) -> bool:
     """Same page from the product's view and from the what-if (test client, logged in)."""
-    product = client.get("/")
-    whatif = client.get("/_bench/queue-whatif/")
+    product = client.get("/" + query, **headers)
+    whatif = client.get("/_bench/queue-whatif/" + query, **headers)
     same = normalise(product.content) == normalise(whatif.content)
     if not same:
         import difflib

@@ -1,0 +1,183 @@
+"""What the queue's cheaper rendering must not change: each row prints what the template's
+filters printed, in every language; the staff language is read once per session, not per request."""
+
+import re
+from datetime import timedelta
+
+import pytest
+from django.db import connection
+from django.template.defaultfilters import date, floatformat, truncatechars
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone, translation
+
+from cases.models import Case, StaffProfile, State
+from review.models import Suggestion
+from tests.cases.test_workspace import bulk_cases, login
+from tests.factories import CustomerFactory, IntentFactory, case_in
+
+
+@pytest.fixture(autouse=True)
+def default_language_afterwards():
+    """The middleware activates a user's language for the rest of the thread: the test client
+    runs requests in the test's thread, and later tests expect English."""
+    yield
+    translation.deactivate()
+
+
+def rows(content: str) -> dict[str, str]:
+    """The queue's rows by reference, as HTML."""
+    body = content[content.index("<tbody>") : content.index("</tbody>")]
+    return {
+        re.search(r"<strong>(\w+)</strong>", row)[1]: row
+        for row in re.findall(r"<tr class=.*?</tr>", body, re.S)
+    }
+
+
+@pytest.fixture
+def odd_cases(agent2):
+    """Rows with every edge a filter used to handle: long and decomposed text, rounding half
+    up, no intent, no customer name, no due date, overdue, an assignee."""
+    long = case_in(State.IN_REVIEW, confidence=0.125)
+    subject = "Re\u0301clamation: " + "the heat pump makes a loud noise at night " * 2
+    Case.objects.filter(pk=long.pk).update(
+        subject=subject, assignee=agent2, due_at=timezone.now() - timedelta(hours=2)
+    )
+    rounding = case_in(State.ESCALATED, confidence=0.995)
+    nameless = case_in(State.IN_PROGRESS, confidence=0.0)
+    nameless.customer.name = ""
+    nameless.customer.save()
+    Case.objects.filter(pk=nameless.pk).update(due_at=None)
+    no_intent = case_in(State.IN_REVIEW)
+    no_intent.current_suggestion.intent = None
+    no_intent.current_suggestion.save()
+    return {
+        "long": (long, subject),
+        "rounding": (rounding, None),
+        "nameless": (nameless, None),
+        "no_intent": (no_intent, None),
+    }
+
+
+@pytest.mark.parametrize("language", ["en", "de"])
+def test_each_row_prints_what_the_template_filters_printed(client, agent, odd_cases, language):
+    login(client, agent).post("/settings/language/", {"language": language})
+    listed = rows(client.get("/").content.decode())
+    with translation.override(language):
+        for name, (case, subject) in odd_cases.items():
+            case.refresh_from_db()
+            row = listed[case.reference]
+            assert f'<a href="/cases/{case.reference}/" data-row-link>' in row, name
+            shown = truncatechars(subject or case.subject, 60)
+            assert f'<span class="subject">{shown}</span>' in row, name
+            assert f"<td>{case.customer.name or case.customer.email}</td>" in row, name
+            suggestion = case.current_suggestion
+            if suggestion.intent:
+                confidence = floatformat(suggestion.confidence, 2)
+                assert f'{suggestion.intent.name} <span class="muted">{confidence}</span>' in row
+            else:
+                assert "<td>—</td>" in row, name
+            label = case.get_state_display()
+            assert f'<span class="state state-{case.state}">{label}</span>' in row, name
+            due = timezone.localtime(case.due_at) if case.due_at else None
+            assert f'<time datetime="{date(due, "c")}">{date(due, "d.m. H:i")}</time>' in row
+            assert f"<td>{case.assignee.username if case.assignee else '—'}</td>" in row, name
+    long_row = listed[odd_cases["long"][0].reference]
+    assert long_row.startswith('<tr class="priority-2 overdue">') and "…" in long_row
+    assert ("0,13" if language == "de" else "0.13") in long_row  # half up, as floatformat
+    assert ("1,00" if language == "de" else "1.00") in listed[odd_cases["rounding"][0].reference]
+
+
+def test_the_list_partial_prints_the_same_rows_as_the_page(client, agent, odd_cases):
+    login(client, agent)
+    page = rows(client.get("/").content.decode())
+    htmx = client.get("/", HTTP_HX_REQUEST="true", HTTP_HX_TARGET="case-list")
+    partial = rows(htmx.content.decode())
+    assert page == partial and len(page) == 4
+
+
+def test_the_queue_reads_no_row_of_a_related_table_per_row(client, agent, agent2):
+    """Different customers, intents and assignees on every row: no lazy load may hide."""
+    login(client, agent)
+    client.get("/")
+
+    def add(n):
+        for i in range(n):
+            case = case_in(State.IN_REVIEW)
+            intent = IntentFactory(slug=f"intent_{case.pk}")
+            Suggestion.objects.filter(pk=case.current_suggestion_id).update(intent=intent)
+            Case.objects.filter(pk=case.pk).update(
+                customer=CustomerFactory(), assignee=agent2 if i % 2 else None
+            )
+
+    add(2)
+    with CaptureQueriesContext(connection) as few:
+        client.get("/")
+    add(30)
+    bulk_cases(15)
+    with CaptureQueriesContext(connection) as many:
+        content = client.get("/").content.decode()
+    assert len(rows(content)) == 47
+    assert len(many) == len(few)
+
+
+# The staff language: from the profile once per session, then from the session.
+
+
+def statements(client, url="/review/") -> list[str]:
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(url).status_code == 200
+    return [q["sql"] for q in captured.captured_queries]
+
+
+def test_a_user_without_a_profile_costs_no_query_for_the_language_after_the_first_request(
+    client, agent
+):
+    login(client, agent)
+    first = statements(client)
+    second, third = statements(client), statements(client)
+    assert any("cases_staffprofile" in sql for sql in first)
+    assert not any("cases_staffprofile" in sql for sql in second + third)
+    assert len(second) == len(third)  # and the session is not written again
+    assert not any(sql.startswith(("UPDATE", "INSERT")) for sql in second + third)
+    assert not StaffProfile.objects.exists()  # reading the language creates nothing
+
+
+def test_the_profile_language_is_read_once_per_session(client, agent):
+    StaffProfile.objects.create(user=agent, language="de")
+    login(client, agent)
+    assert '<html lang="de">' in client.get("/").content.decode()
+    assert not any("cases_staffprofile" in sql for sql in statements(client))
+    assert '<html lang="de">' in client.get("/review/").content.decode()
+
+
+def test_a_language_change_takes_effect_on_the_next_request(client, agent):
+    StaffProfile.objects.create(user=agent, language="de")
+    login(client, agent)
+    client.get("/")  # the language is now in the session
+    client.post("/settings/language/", {"language": "en"})
+    assert '<html lang="en">' in client.get("/").content.decode()
+    assert StaffProfile.objects.get(user=agent).language == "en"
+    client.post("/settings/language/", {"language": "de"})
+    assert '<html lang="de">' in client.get("/review/").content.decode()
+
+
+def test_logging_in_as_someone_else_does_not_keep_the_previous_users_language(
+    client, agent, agent2
+):
+    login(client, agent).post("/settings/language/", {"language": "de"})
+    assert '<html lang="de">' in client.get("/").content.decode()
+    response = client.post("/accounts/login/", {"username": "agent2", "password": "pw"})
+    assert response.status_code == 302
+    assert '<html lang="en">' in client.get("/").content.decode()
+    # and the first user, in a browser of their own, still reads German
+    assert '<html lang="de">' in login(Client(), agent).get("/").content.decode()
+
+
+def test_a_profile_language_set_elsewhere_applies_from_the_next_login(client, agent):
+    login(client, agent)
+    client.get("/")  # no profile: English, remembered for this session
+    StaffProfile.objects.create(user=agent, language="de")  # e.g. by a supervisor in the admin
+    assert '<html lang="en">' in client.get("/").content.decode()
+    client.post("/accounts/logout/")
+    assert '<html lang="de">' in login(client, agent).get("/").content.decode()
