@@ -4,9 +4,11 @@ Two engines share this class:
 
 * ``tfidf`` (default, always installed): TF-IDF over word 1-2-grams and char_wb 2-5-grams
   (sublinear tf) into one multinomial LogisticRegression;
-* ``hybrid`` (optional extra ``enhanced``): the same TF-IDF features concatenated with
-  all-MiniLM-L6-v2 sentence embeddings (`review.engine.embeddings`) into one
-  LogisticRegression.
+* ``hybrid`` (optional extra ``enhanced``): the same TF-IDF features and all-MiniLM-L6-v2
+  sentence embeddings (`review.engine.embeddings`; mean, [CLS] and max pooling of one ONNX
+  run) scored by three members whose logits are summed (`_HybridEnsemble`): a
+  LogisticRegression on the TF-IDF block, one on the embedding block, and a nearest-neighbour
+  score (per intent, the mean cosine similarity of the 3 most similar training messages).
 
 Calibration fits one temperature (never CalibratedClassifierCV). With ``folds=k`` the
 temperature and the per-intent thresholds (`review.engine.calibration`) come from
@@ -33,8 +35,10 @@ from typing import Any
 import joblib
 import numpy as np
 import sklearn
+from scipy import sparse
 from scipy.optimize import minimize_scalar
 from scipy.special import log_softmax, softmax
+from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import f1_score
@@ -61,8 +65,15 @@ REGULARISATION_C = 15.0
 # make every suggestion look certain; the lower bound keeps that from running away.
 TEMPERATURE_BOUNDS = (0.2, 20.0)
 CHAR_MIN_DF = 2
-# Weight of the (unit-length) sentence embedding beside the two unit-length TF-IDF blocks.
-EMBEDDING_WEIGHT = 1.0
+# The hybrid engine's embedding views (each unit length), and its nearest-neighbour member:
+# the k most similar training messages per intent, their mean cosine similarity times the
+# weight is added to the two regressions' logits. On BANKING77 (5 folds) the three members
+# raise the out-of-fold coverage at 98 % from 82.8 % (one joint regression) to 84.8 %, the
+# test coverage from 84.0 % to 85.7 % (realised precision 98.5 %).
+EMBEDDING_POOLINGS = ("mean", "cls", "max")  # mean first: the neighbour member uses it
+MEAN_VIEW_DIM = 384
+NEIGHBOURS = 3
+NEIGHBOUR_WEIGHT = 25.0
 
 __all__ = [
     "ENGINES",
@@ -110,15 +121,103 @@ def _build_pipeline(seed: int, engine: str = "tfidf", embedder: Any = None) -> P
             ),
         ),
     ]
-    weights = None
+    model: Any = LogisticRegression(C=REGULARISATION_C, max_iter=5000, random_state=seed)
     if engine == "hybrid":
+        # The embedding block comes last; the ensemble splits the columns there.
         blocks.append(("minilm", embedder))
-        weights = {"word": 1.0, "char": 1.0, "minilm": EMBEDDING_WEIGHT}
+        model = _HybridEnsemble(embedding_dim=embedder.dimension, seed=seed)
     elif engine != "tfidf":
         raise ValueError(f"unknown engine {engine!r}; choose one of {', '.join(ENGINES)}")
-    features = FeatureUnion(blocks, transformer_weights=weights)
-    model = LogisticRegression(C=REGULARISATION_C, max_iter=5000, random_state=seed)
+    features = FeatureUnion(blocks)
     return Pipeline([("features", features), ("model", model)])
+
+
+def _margins(model: LogisticRegression, features: Any) -> np.ndarray:
+    """A LogisticRegression's (n, n_classes) logits, also for the binary case."""
+    scores = np.asarray(model.decision_function(features), dtype=np.float64)
+    if scores.ndim == 1:
+        scores = np.column_stack([np.zeros_like(scores), scores])
+    return scores
+
+
+class _HybridEnsemble(ClassifierMixin, BaseEstimator):
+    """The hybrid engine's model: three members on [TF-IDF | embeddings] rows, logits summed.
+
+    The last `embedding_dim` columns are the embedding views (the first 384 of them mean
+    pooling), the others TF-IDF. Members: a LogisticRegression on the TF-IDF columns, one on
+    the embedding columns, and a nearest-neighbour score on the mean-pooled view (for each
+    intent, the mean cosine similarity of its `neighbours` most similar training messages,
+    times `neighbour_weight`). Separate regressions err on different messages, and the
+    neighbour score is not a linear function of the features: summed, right and wrong
+    predictions separate better than in one joint regression. The neighbour member keeps
+    the training embeddings (float32) and ignores sample weights.
+    """
+
+    def __init__(
+        self,
+        embedding_dim: int,
+        seed: int = 0,
+        C: float = REGULARISATION_C,
+        neighbours: int = NEIGHBOURS,
+        neighbour_weight: float = NEIGHBOUR_WEIGHT,
+    ) -> None:
+        self.embedding_dim = embedding_dim
+        self.seed = seed
+        self.C = C
+        self.neighbours = neighbours
+        self.neighbour_weight = neighbour_weight
+
+    def _split(self, features: Any) -> tuple[Any, Any]:
+        # Sparse rows throughout: sparse products go row by row, so a text's scores never
+        # depend on the batch it came in (dense BLAS products may round differently).
+        features = sparse.csr_matrix(features)
+        split = features.shape[1] - self.embedding_dim
+        return features[:, :split], features[:, split:]
+
+    def fit(
+        self, features: Any, y: Any, sample_weight: np.ndarray | None = None
+    ) -> _HybridEnsemble:
+        self.classes_, codes = np.unique(np.asarray(y), return_inverse=True)
+        text, vectors = self._split(features)
+        self.text_model_ = LogisticRegression(C=self.C, max_iter=5000, random_state=self.seed)
+        self.text_model_.fit(text, codes, sample_weight=sample_weight)
+        self.embedding_model_ = LogisticRegression(C=self.C, max_iter=5000, random_state=self.seed)
+        # Fitting on the dense block is twice as fast; scoring stays sparse (`_split`).
+        self.embedding_model_.fit(vectors.toarray(), codes, sample_weight=sample_weight)
+        # Neighbour index: mean-pooled training vectors grouped by class.
+        order = np.argsort(codes, kind="stable")
+        self.neighbour_vectors_ = vectors[order, :MEAN_VIEW_DIM].toarray().astype(np.float32)
+        counts = np.bincount(codes, minlength=len(self.classes_))
+        self.neighbour_bounds_ = np.concatenate([[0], np.cumsum(counts)])
+        return self
+
+    def _neighbour_scores(self, vectors: Any) -> np.ndarray:
+        queries = vectors[:, :MEAN_VIEW_DIM].toarray().astype(np.float32)
+        index, bounds = self.neighbour_vectors_, self.neighbour_bounds_
+        out = np.zeros((len(queries), len(self.classes_)))
+        for start in range(0, len(queries), 1024):
+            chunk = queries[start : start + 1024]
+            # One matrix-vector product per text, for the same reason as in `_split`.
+            similarity = np.empty((len(chunk), len(index)), dtype=np.float32)
+            for row, query in enumerate(chunk):
+                similarity[row] = index @ query
+            for cls in range(len(self.classes_)):
+                block = similarity[:, bounds[cls] : bounds[cls + 1]]
+                k = min(self.neighbours, block.shape[1])
+                top = -np.partition(-block, k - 1, axis=1)[:, :k]
+                out[start : start + 1024, cls] = top.mean(axis=1)
+        return out
+
+    def decision_function(self, features: Any) -> np.ndarray:
+        text, vectors = self._split(features)
+        return (
+            _margins(self.text_model_, text)
+            + _margins(self.embedding_model_, vectors)
+            + self.neighbour_weight * self._neighbour_scores(vectors)
+        )
+
+    def predict(self, features: Any) -> np.ndarray:
+        return self.classes_[self.decision_function(features).argmax(axis=1)]
 
 
 def _logits(pipeline: Pipeline, texts: Sequence[str]) -> np.ndarray:
@@ -240,7 +339,7 @@ class IntentClassifier:
         if engine == "hybrid":
             from review.engine.embeddings import MODEL_ID, SentenceEmbedder
 
-            embedder = SentenceEmbedder()
+            embedder = SentenceEmbedder(poolings=EMBEDDING_POOLINGS)
             embedder.remember(texts)  # embed once, reuse in every fold and the final fit
             metrics["embedding_model"] = MODEL_ID
         try:

@@ -11,7 +11,10 @@ neither PyTorch nor sentence-transformers is used:
 Both files are found through the installed distributions' metadata and must match the
 SHA-256 pinned below: a re-uploaded package or an edited file is refused, never used.
 The pipeline is sentence-transformers' for this model: WordPiece ids (at most 256 with
-[CLS] and [SEP]), mean pooling over the attention mask, L2 normalisation.
+[CLS] and [SEP]), mean pooling over the attention mask, L2 normalisation. `poolings` can add
+two more views of the same token states from the same ONNX run: the [CLS] token state and
+the element-wise max over the attention mask, each L2-normalised on its own and appended
+(384 columns per pooling); they cost no extra inference.
 """
 
 from __future__ import annotations
@@ -33,6 +36,7 @@ from review.engine.wordpiece import WordPieceTokenizer
 DIMENSION = 384
 MAX_LENGTH = 256
 BATCH_SIZE = 32
+POOLINGS = ("mean", "cls", "max")
 
 
 @dataclass(frozen=True)
@@ -118,6 +122,9 @@ def unavailable_reason() -> str | None:
 class SentenceEmbedder(TransformerMixin, BaseEstimator):
     """Scikit-learn transformer: texts -> L2-normalised 384-d sentence embeddings.
 
+    With `poolings` (any of `POOLINGS`) each text gets one unit-length 384-d block per
+    pooling, side by side in the given order; the default is mean pooling only.
+
     Stateless (``fit`` learns nothing). The ONNX session and tokenizer load lazily on first
     use and are not pickled: a saved model stores only the pinned file's hash, and loading it
     on a machine whose file differs is refused. `remember` pre-computes embeddings for
@@ -129,10 +136,12 @@ class SentenceEmbedder(TransformerMixin, BaseEstimator):
         model_path: str | None = None,
         vocabulary_path: str | None = None,
         threads: int = 1,
+        poolings: tuple[str, ...] = ("mean",),
     ) -> None:
         self.model_path = model_path
         self.vocabulary_path = vocabulary_path
         self.threads = threads
+        self.poolings = poolings
 
     # --- scikit-learn -------------------------------------------------------------------
 
@@ -140,10 +149,23 @@ class SentenceEmbedder(TransformerMixin, BaseEstimator):
         self.model_sha256_ = MODEL_FILE.sha256
         return self
 
+    @property
+    def dimension(self) -> int:
+        """Columns per text: 384 per pooling."""
+        return DIMENSION * len(self._poolings())
+
+    def _poolings(self) -> tuple[str, ...]:
+        # Embedders pickled before `poolings` existed have mean pooling only.
+        poolings = tuple(getattr(self, "poolings", ("mean",)))
+        unknown = [p for p in poolings if p not in POOLINGS]
+        if unknown or not poolings:
+            raise ValueError(f"unknown pooling {unknown!r}; choose from {', '.join(POOLINGS)}")
+        return poolings
+
     def transform(self, texts: Sequence[str]) -> np.ndarray:
         texts = [str(text) for text in texts]
         memo: dict[str, np.ndarray] = getattr(self, "_memo", None) or {}
-        out = np.empty((len(texts), DIMENSION), dtype=np.float64)
+        out = np.empty((len(texts), self.dimension), dtype=np.float64)
         todo = [i for i, text in enumerate(texts) if text not in memo]
         if todo:
             out[todo] = self.embed([texts[i] for i in todo])
@@ -153,7 +175,11 @@ class SentenceEmbedder(TransformerMixin, BaseEstimator):
         return out
 
     def get_feature_names_out(self, input_features: Any = None) -> np.ndarray:
-        return np.array([f"minilm{i}" for i in range(DIMENSION)], dtype=object)
+        poolings = self._poolings()
+        if poolings == ("mean",):
+            return np.array([f"minilm{i}" for i in range(DIMENSION)], dtype=object)
+        names = [f"minilm_{p}{i}" for p in poolings for i in range(DIMENSION)]
+        return np.array(names, dtype=object)
 
     # --- embedding ----------------------------------------------------------------------
 
@@ -172,8 +198,9 @@ class SentenceEmbedder(TransformerMixin, BaseEstimator):
         for a text does not depend on its batch (the attention mask hides the padding).
         """
         session, tokenizer = self._load()
+        poolings = self._poolings()
         ids = [tokenizer.encode(text) for text in texts]
-        out = np.zeros((len(ids), DIMENSION), dtype=np.float32)
+        out = np.zeros((len(ids), DIMENSION * len(poolings)), dtype=np.float32)
         order = sorted(range(len(ids)), key=lambda i: len(ids[i]))
         for start in range(0, len(order), BATCH_SIZE):
             batch = order[start : start + BATCH_SIZE]
@@ -188,9 +215,19 @@ class SentenceEmbedder(TransformerMixin, BaseEstimator):
                 feeds["token_type_ids"] = np.zeros_like(input_ids)
             hidden = session.run(None, feeds)[0]
             weights = mask[..., None].astype(np.float32)
-            pooled = (hidden * weights).sum(axis=1) / np.clip(weights.sum(axis=1), 1e-9, None)
-            norms = np.linalg.norm(pooled, axis=1, keepdims=True)
-            out[batch] = pooled / np.clip(norms, 1e-12, None)
+            views = []
+            for pooling in poolings:
+                if pooling == "mean":
+                    pooled = (hidden * weights).sum(axis=1) / np.clip(
+                        weights.sum(axis=1), 1e-9, None
+                    )
+                elif pooling == "cls":
+                    pooled = hidden[:, 0]
+                else:  # "max" over the real tokens; padding never wins
+                    pooled = np.where(weights > 0, hidden, -np.inf).max(axis=1)
+                norms = np.linalg.norm(pooled, axis=1, keepdims=True)
+                views.append(pooled / np.clip(norms, 1e-12, None))
+            out[batch] = np.concatenate(views, axis=1)
         return out
 
     def _load(self) -> tuple[Any, WordPieceTokenizer]:

@@ -77,6 +77,41 @@ def test_embeddings_are_unit_length_and_put_paraphrases_close() -> None:
 
 
 @needs_hybrid
+def test_more_poolings_add_unit_length_views_of_the_same_run() -> None:
+    texts = ["Where is my parcel?", "Ich will meinen Vertrag kündigen"]
+    views = SentenceEmbedder(poolings=("mean", "cls", "max")).embed(texts)
+    d = embeddings.DIMENSION
+    assert views.shape == (2, 3 * d)
+    for start in range(0, 3 * d, d):
+        assert np.allclose(np.linalg.norm(views[:, start : start + d], axis=1), 1.0, atol=1e-5)
+    # The first view is the default embedding, bit for bit.
+    assert np.array_equal(views[:, :d], SentenceEmbedder().embed(texts))
+    assert len(SentenceEmbedder(poolings=("mean", "max")).get_feature_names_out()) == 2 * d
+
+
+def test_an_unknown_pooling_is_refused() -> None:
+    with pytest.raises(ValueError, match="unknown pooling"):
+        _ = SentenceEmbedder(poolings=("median",)).dimension
+
+
+@needs_hybrid
+def test_the_hybrid_model_sums_two_regressions_and_a_neighbour_score(hybrid) -> None:
+    ensemble = hybrid._pipeline.named_steps["model"]
+    features = hybrid._pipeline.named_steps["features"].transform(TEXTS[:3])
+    text, vectors = ensemble._split(features)
+    neighbours = ensemble._neighbour_scores(vectors)
+    # A training message's nearest neighbour is itself: similarity 1 counts in its intent.
+    own = [list(ensemble.classes_).index(label) for label in LABELS[:3]]
+    assert np.all(neighbours[np.arange(3), own] > 0.5)
+    summed = (
+        ensemble.text_model_.decision_function(text)
+        + ensemble.embedding_model_.decision_function(vectors)
+        + ensemble.neighbour_weight * neighbours
+    )
+    assert np.allclose(ensemble.decision_function(features), summed)
+
+
+@needs_hybrid
 @pytest.mark.parametrize(
     ("text", "intent"),
     [
