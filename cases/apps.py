@@ -1,5 +1,5 @@
 from django.apps import AppConfig
-from django.db.models.signals import post_migrate
+from django.db.models.signals import post_delete, post_migrate, post_save
 
 
 class CasesConfig(AppConfig):
@@ -11,3 +11,9 @@ class CasesConfig(AppConfig):
 
         # Groups need the permissions, which Django itself creates in post_migrate.
         post_migrate.connect(ensure_roles, dispatch_uid="cases.ensure_roles")
+        # The transition path remembers which webhook events have subscribers, per process.
+        from cases.models import WebhookEndpoint
+        from cases.webhooks import forget_endpoints
+
+        for signal in (post_save, post_delete):
+            signal.connect(forget_endpoints, sender=WebhookEndpoint, dispatch_uid="cases.webhooks")

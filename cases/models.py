@@ -187,6 +187,9 @@ class Case(ConcurrentTransitionMixin, models.Model):
                 ),
                 name="case_open_state_idx",
             ),
+            # The case page's "other cases of this customer", newest first: a few index entries
+            # per customer instead of a backward scan of all cases by `created_at`.
+            models.Index(fields=["customer", "created_at"], name="case_customer_created_idx"),
         ]
 
     def __str__(self):

@@ -15,7 +15,13 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Count, OuterRef, Q, Subquery
-from django.http import FileResponse, HttpResponse, HttpResponseNotFound, HttpResponseRedirect
+from django.http import (
+    FileResponse,
+    Http404,
+    HttpResponse,
+    HttpResponseNotFound,
+    HttpResponseRedirect,
+)
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import formats, timezone, translation
@@ -335,10 +341,22 @@ def private_file_headers(response: HttpResponse) -> HttpResponse:
     return response
 
 
-def after_action(request, case: Case, *, error: TransitionError | None = None, done: str = ""):
-    """htmx: the case's main panel, fresh; plain POST: back to the page (or the next item)."""
+def after_action(
+    request,
+    reference: str,
+    *,
+    case: Case | None = None,
+    error: TransitionError | None = None,
+    done: str = "",
+):
+    """htmx: the case's main panel, fresh; plain POST: back to the page (or the next item).
+
+    `case` is the case as a transition just locked and saved it, with the related rows the
+    panel shows (`cases.services.LOCKED_RELATED`): reading it again would give the same.
+    Without it (a refusal, a note, a claim) the panel reads the case as it is now.
+    """
     if request.htmx:
-        case = load_case(case.reference)
+        case = case or load_case(reference)
         context = case_context(request, case) | {"error": error, "done": done}
         response = render(request, "cases/case_detail.html#case-main", context)
         return response
@@ -346,7 +364,7 @@ def after_action(request, case: Case, *, error: TransitionError | None = None, d
         messages.error(request, error.message)
     elif done:
         messages.success(request, done)
-    url = reverse("case-page", args=[case.reference])
+    url = reverse("case-page", args=[reference])
     if request.POST.get("from") == "review":
         url += "?from=review"
     return HttpResponseRedirect(url)
@@ -374,8 +392,9 @@ def transition_payload(post) -> dict:
 @require_POST
 @staff_required
 def case_action(request, reference, name):
-    case = get_object_or_404(Case, reference=reference)
+    # The case is read once, locked, by case_transition (by reference): no read before it.
     if name not in TRANSITION_NAMES:
+        get_object_or_404(Case.objects.only("pk"), reference=reference)  # an unknown case: 404
         raise PermissionDenied
     payload = transition_payload(request.POST)
     if name == "amend" and "options" in payload:
@@ -383,16 +402,20 @@ def case_action(request, reference, name):
         payload["options"] = [{"id": o, "label": o} for o in payload["options"]]
     try:
         event = case_transition(
-            case=case, name=name, actor=Actor.staff(request.user), payload=payload
+            reference=reference, name=name, actor=Actor.staff(request.user), payload=payload
         )
+    except Case.DoesNotExist:
+        raise Http404 from None
     except TransitionError as error:
-        return after_action(request, case, error=error)
+        if not request.htmx:  # a payload refused before the lock: the case may not exist
+            get_object_or_404(Case.objects.only("pk"), reference=reference)
+        return after_action(request, reference, error=error)
     if event.name == "approval_recorded":
         done = _("Your approval is recorded; a second person must approve too.")
     else:
         label = transitions_of()[name][0].custom.get("label", name)
         done = _("Done: %(transition)s.") % {"transition": str(label).lower()}
-    return after_action(request, case, done=done)
+    return after_action(request, reference, case=event.case, done=done)
 
 
 @require_POST
@@ -402,7 +425,7 @@ def case_note(request, reference):
     text = request.POST.get("note", "").strip()
     if not text or "\x00" in text or len(text) > 5000:
         error = TransitionError(_("A note needs text (at most 5000 characters)."))
-        return after_action(request, case, error=error)
+        return after_action(request, case.reference, error=error)
     CaseEvent.objects.create(
         case=case,
         name="note",
@@ -412,7 +435,7 @@ def case_note(request, reference):
         actor_user=request.user,
         comment=text,
     )
-    return after_action(request, case, done=_("Note added."))
+    return after_action(request, case.reference, done=_("Note added."))
 
 
 @require_POST
@@ -439,10 +462,10 @@ def case_claim(request, reference):
         holder = case.assignee.get_full_name() or case.assignee.get_username()
         return after_action(
             request,
-            case,
+            case.reference,
             error=TransitionError(_("Already assigned to %(name)s.") % {"name": holder}),
         )
-    return after_action(request, case, done=_("The case is yours."))
+    return after_action(request, case.reference, done=_("The case is yours."))
 
 
 # The review queue: the HITL work list.

@@ -63,11 +63,48 @@ def event_id(kind: str, case_event: CaseEvent) -> uuid.UUID:
     return uuid.uuid5(EVENT_NAMESPACE, f"{kind}:{case_event.pk}")
 
 
+# Which event types any active endpoint subscribes to, remembered per process for
+# ENDPOINT_CACHE_SECONDS: most transitions then read no endpoint at all (no subscriptions, or
+# none for their events). Saving or deleting an endpoint forgets it in this process at once
+# (`forget_endpoints`, connected in cases.apps); other processes (each gunicorn worker, the
+# django-q2 cluster) notice a new subscription within ENDPOINT_CACHE_SECONDS (docs/api.md).
+# Only "nobody wants these events" is answered from memory: the endpoints that do want them are
+# read in the transaction, so a deleted or switched-off endpoint never gets a delivery. (A
+# remembered row of an endpoint deleted by another process would make the delivery's foreign
+# key fail the transition's commit.)
+ENDPOINT_CACHE_SECONDS = 30.0
+_subscribed: tuple[float, frozenset[str]] | None = None  # (when read, event types)
+
+
+def forget_endpoints(**kwargs) -> None:
+    """Receiver of WebhookEndpoint's post_save and post_delete: read them again next time."""
+    global _subscribed
+    _subscribed = None
+
+
+def endpoints_for(kinds: set[str]) -> list[WebhookEndpoint]:
+    """The active endpoints, or none when none wants any of `kinds` as far as we know."""
+    global _subscribed
+    known = _subscribed
+    fresh = known is not None and time.monotonic() - known[0] < ENDPOINT_CACHE_SECONDS
+    if fresh and not known[1] & kinds:
+        return []
+    endpoints = list(WebhookEndpoint.objects.filter(is_active=True))
+    wanted = {t for e in endpoints if isinstance(e.event_types, list) for t in e.event_types}
+    _subscribed = (time.monotonic(), frozenset(wanted))
+    return endpoints
+
+
 def record_case_event(case_event: CaseEvent) -> list[WebhookDelivery]:
     """Queue the webhook events a transition's `CaseEvent` stands for; call inside its atomic."""
     if not case_event.is_transition:
         return []  # a first approval of four eyes, a message on an open case: no state change
-    endpoints = list(WebhookEndpoint.objects.filter(is_active=True))
+    kinds = {WebhookEvent.CASE_TRANSITIONED}
+    if case_event.name in ("customer_accept", "customer_decline"):
+        kinds.add(WebhookEvent.CUSTOMER_DECIDED)
+    if case_event.to_state in (State.IN_REVIEW, State.ESCALATED):
+        kinds.add(WebhookEvent.REVIEW_NEEDED)
+    endpoints = endpoints_for({str(kind) for kind in kinds})
     if not endpoints:
         return []
     case = case_event.case
