@@ -10,6 +10,7 @@ from django.core.exceptions import RequestDataTooBig
 from django.db.models import Prefetch, Q
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404
+from django.urls import reverse
 from django.views.decorators.csrf import csrf_exempt
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
@@ -29,16 +30,19 @@ from rest_framework.decorators import (
     throttle_classes,
 )
 from rest_framework.exceptions import ParseError
+from rest_framework.negotiation import BaseContentNegotiation
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.parsers import JSONParser
+from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import exception_handler
 
 from cases.idempotency import PARAMETER as IDEMPOTENCY_KEY
 from cases.idempotency import idempotent
-from cases.models import STAFF, TRANSITION_NAMES, Case, CaseEvent, Message, State
+from cases.models import STAFF, TRANSITION_NAMES, Attachment, Case, CaseEvent, Message, State
 from cases.services import Actor, TransitionError, case_transition, message_receive
+from cases.views import PASSIVE_TYPES, attachment_download
 from customers.models import Customer
 from review.models import ReviewItem, Suggestion
 
@@ -81,6 +85,10 @@ def not_found(request, *args, **kwargs):
     )
 
 
+def not_found_response(detail: str) -> Response:
+    return Response({"detail": detail, "code": "not_found", "errors": {}}, status=404)
+
+
 def error_response(error: TransitionError) -> Response:
     codes = {400: "invalid", 403: "forbidden", 404: "not_found", 409: "conflict"}
     return Response(
@@ -121,6 +129,20 @@ class JSONOnlyParser(JSONParser):
             return super().parse(stream, media_type, parser_context)
         except RecursionError:
             raise ParseError("JSON parse error - nested too deeply.") from None
+
+
+class IgnoreAccept(BaseContentNegotiation):
+    """Ignore the client's Accept header: the file is sent as it is, errors as JSON.
+
+    A download client may send `Accept: application/octet-stream` or `image/*`; DRF's default
+    negotiation would refuse that with a 406 before the view ran.
+    """
+
+    def select_parser(self, request, parsers):
+        return parsers[0] if parsers else None
+
+    def select_renderer(self, request, renderers, format_suffix=None):
+        return renderers[0], renderers[0].media_type
 
 
 class ApiPagination(PageNumberPagination):
@@ -235,10 +257,51 @@ class EventSerializer(serializers.ModelSerializer):
         ]
 
 
+class AttachmentSerializer(serializers.ModelSerializer):
+    url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Attachment
+        fields = ["id", "filename", "content_type", "size", "sha256", "inline", "rejected", "url"]
+        read_only_fields = fields
+        extra_kwargs = {
+            "size": {"help_text": "Bytes; 0 when the file was refused."},
+            "sha256": {"help_text": "Hex SHA-256 of the bytes; empty when refused."},
+            "inline": {"help_text": "The sender marked it inline (e.g. an image in the body)."},
+        }
+
+    @extend_schema_field(
+        serializers.URLField(
+            allow_null=True,
+            help_text="Where to download the file (this API); null when it was not stored.",
+        )
+    )
+    def get_url(self, attachment) -> str | None:
+        if attachment.rejected or not attachment.file:
+            return None
+        # message.case comes from the prefetch (or the case's related manager): no query.
+        path = reverse(
+            "case-attachment-download",
+            kwargs={"reference": attachment.message.case.reference, "id": attachment.pk},
+        )
+        return self.context["request"].build_absolute_uri(path)
+
+
 class MessageSerializer(serializers.ModelSerializer):
+    attachments = AttachmentSerializer(many=True, read_only=True)
+
     class Meta:
         model = Message
-        fields = ["id", "direction", "author_kind", "subject", "text", "created_at", "sent_at"]
+        fields = [
+            "id",
+            "direction",
+            "author_kind",
+            "subject",
+            "text",
+            "created_at",
+            "sent_at",
+            "attachments",
+        ]
 
 
 class CaseListSerializer(serializers.ModelSerializer):
@@ -485,6 +548,8 @@ def errors(*codes: int, **described: str) -> dict:
 
 
 READ_ERRORS = errors(401, 403, 404)
+# What an attachment's download may be sent as (cases.views.attachment_download).
+DOWNLOAD_TYPES = ["application/octet-stream", *sorted(PASSIVE_TYPES)]
 
 
 @extend_schema(
@@ -553,7 +618,7 @@ class CaseViewSet(viewsets.ReadOnlyModelViewSet):
             return cases.order_by("due_at", "pk")
         return cases.prefetch_related(
             Prefetch("events", CaseEvent.objects.select_related("actor_user")),
-            "messages",
+            "messages__attachments",
         )
 
     def filter_queryset(self, queryset):
@@ -566,7 +631,7 @@ class CaseViewSet(viewsets.ReadOnlyModelViewSet):
 
     def the_case(self, reference) -> Case:
         return get_object_or_404(
-            Case.objects.only("pk", "current_suggestion_id"), reference=reference
+            Case.objects.only("pk", "reference", "current_suggestion_id"), reference=reference
         )
 
     @extend_schema(responses={200: MessageSerializer(many=True), **READ_ERRORS})
@@ -574,8 +639,10 @@ class CaseViewSet(viewsets.ReadOnlyModelViewSet):
     def messages(self, request, reference=None):
         """The case's messages, inbound and outbound, oldest first."""
         case = self.the_case(reference)
-        messages = Message.objects.filter(case=case).order_by("created_at", "pk")
-        return Response(MessageSerializer(messages, many=True).data)
+        # Through the case's manager, so that each message knows its case (attachment URLs).
+        messages = case.messages.order_by("created_at", "pk").prefetch_related("attachments")
+        context = {"request": request}
+        return Response(MessageSerializer(messages, many=True, context=context).data)
 
     @extend_schema(responses={200: SuggestionHistorySerializer(many=True), **READ_ERRORS})
     @action(detail=True, methods=["get"], pagination_class=None)
@@ -597,6 +664,62 @@ class CaseViewSet(viewsets.ReadOnlyModelViewSet):
         case = self.the_case(reference)
         events = CaseEvent.objects.filter(case=case).select_related("actor_user")
         return Response(EventSerializer(events.order_by("created_at", "pk"), many=True).data)
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter(
+                "id",
+                {"type": "integer", "minimum": 0, "maximum": 10**18 - 1},
+                OpenApiParameter.PATH,
+                description="The attachment's id, from `attachments` of the case's messages.",
+            )
+        ],
+        responses={
+            **{
+                (200, media_type): OpenApiResponse(
+                    OpenApiTypes.BINARY,
+                    description="The file, as a download (`Content-Disposition: attachment`). "
+                    "Images, plain text and CSV keep their type; anything else is "
+                    "application/octet-stream.",
+                )
+                for media_type in DOWNLOAD_TYPES
+            },
+            **errors(
+                401,
+                403,
+                404,
+                d404="No such case, no such attachment of this case, or the file was refused "
+                "or is missing.",
+            ),
+        },
+        description="Download one of the case's attachments, always as a download, never "
+        "inline: the sender chose its bytes.",
+        operation_id="v1_cases_attachments_download",
+    )
+    @action(
+        detail=True,
+        methods=["get"],
+        url_path=r"attachments/(?P<id>[0-9]{1,18})",
+        url_name="attachment-download",
+        pagination_class=None,
+        renderer_classes=[JSONRenderer],
+        content_negotiation_class=IgnoreAccept,
+    )
+    def attachment(self, request, reference=None, id=None):
+        case = self.the_case(reference)
+        # Scoped to the case in the URL: another case's attachment id is a 404 here (T1).
+        attachment = Attachment.objects.filter(pk=id, message__case=case).first()
+        if attachment is None:
+            return not_found_response(f"Case {case.reference} has no attachment {id}.")
+        if attachment.rejected:
+            return not_found_response(
+                f"This attachment was refused and not stored: {attachment.rejected}."
+            )
+        # The same file, headers and type rule as the staff download (cases.views).
+        response = attachment_download(attachment)
+        if response is None:
+            return not_found_response("The file of this attachment is missing.")
+        return response
 
     @extend_schema(
         request=TransitionPayloadSerializer,

@@ -311,13 +311,24 @@ def case_attachment(request, reference, pk):
             _("This attachment was refused and not stored: %(reason)s.")
             % {"reason": attachment.rejected}
         )
-    missing = _("The file of this attachment is missing.")
-    if not attachment.file:
-        return attachment_not_found(missing)
+    response = attachment_download(attachment)
+    if response is None:
+        return attachment_not_found(_("The file of this attachment is missing."))
+    return response
+
+
+def attachment_download(attachment: Attachment) -> HttpResponse | None:
+    """Send the attachment's file as a private download; None when there is no file to send.
+
+    The one place that decides how a file leaves us: the staff view above and the REST API
+    (`cases.api.CaseViewSet.attachment`) both answer with it.
+    """
+    if attachment.rejected or not attachment.file:
+        return None
     try:
         content = attachment.file.storage.open(attachment.file.name, "rb")
     except FileNotFoundError:
-        return attachment_not_found(missing)
+        return None
     content_type = attachment.content_type
     response = FileResponse(
         content,

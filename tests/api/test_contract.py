@@ -426,6 +426,7 @@ def test_a_cases_messages_oldest_first(agent):
         "text",
         "created_at",
         "sent_at",
+        "attachments",
     }
 
 

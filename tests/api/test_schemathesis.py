@@ -30,8 +30,9 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
-from cases.models import State
-from tests.factories import UserFactory, case_in
+from cases.mail.parse import ParsedAttachment
+from cases.models import Attachment, State
+from tests.factories import MessageFactory, UserFactory, case_in
 
 # Examples per operation and mode; raise it for a deeper run: SCHEMATHESIS_EXAMPLES=200.
 EXAMPLES = int(os.environ.get("SCHEMATHESIS_EXAMPLES", "30"))
@@ -84,13 +85,22 @@ def run_operation(operation, strategy, app, headers, failures, statuses):
 
 
 @pytest.mark.django_db
-def test_the_api_keeps_to_its_schema_and_never_fails(api_schema, wsgi_app, monkeypatch):
+def test_the_api_keeps_to_its_schema_and_never_fails(
+    api_schema, wsgi_app, monkeypatch, settings, tmp_path
+):
     monkeypatch.setattr(ScopedRateThrottle, "THROTTLE_RATES", {"intake": "100000/min"})
     cache.clear()
     user = UserFactory(username="fuzzer", is_superuser=True)
     headers = {"Authorization": f"Token {Token.objects.create(user=user).key}"}
     cases = [case_in(state) for state in (State.IN_REVIEW, State.IN_PROGRESS, State.RESOLVED)]
     real = {"reference": cases[0].reference, "id": cases[0].customer_id}
+    settings.MEDIA_ROOT = tmp_path / "media"
+    item = ParsedAttachment(
+        filename="photo.png", declared_type="image/png", content_type="image/png", data=b"x"
+    )
+    Attachment.store(message=MessageFactory(case=cases[0]), item=item)
+    # The attachment's {id} is an attachment of the real case, not the customer's id.
+    real_attachment = {**real, "id": Attachment.objects.get().pk}
 
     failures: list[str] = []
     statuses = defaultdict(Counter)
@@ -108,7 +118,8 @@ def test_the_api_keeps_to_its_schema_and_never_fails(api_schema, wsgi_app, monke
                 statuses,
             )
             if names and mode == schemathesis.GenerationMode.POSITIVE:
-                fixed = {name: real[name] for name in names if name in real}
+                known = real_attachment if "/attachments/" in operation.path else real
+                fixed = {name: known[name] for name in names if name in known}
                 run_operation(
                     operation,
                     operation.as_strategy(generation_mode=mode, path_parameters=fixed),
