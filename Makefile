@@ -2,7 +2,10 @@
 PYTHON ?= python3.11
 VENV := .venv
 BIN := $(VENV)/bin
-STAMP := $(VENV)/.installed-stamp
+# Extras installed into the environment; CI adds `enhanced` so that the hybrid engine is tested.
+EXTRAS ?= dev
+comma := ,
+STAMP := $(VENV)/.installed-$(subst $(comma),-,$(EXTRAS))
 TEST_SETTINGS := DJANGO_SETTINGS_MODULE=backoffice.settings_test
 
 .PHONY: demo test venv lint format check-migrations clean
@@ -10,7 +13,7 @@ TEST_SETTINGS := DJANGO_SETTINGS_MODULE=backoffice.settings_test
 $(STAMP): pyproject.toml constraints.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[dev]'
+	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[$(EXTRAS)]'
 	@! $(BIN)/python -m pip show --quiet django-fsm 2>/dev/null || \
 		(echo "django-fsm (archived) is installed beside django-fsm-2: remove it" && exit 1)
 	touch $(STAMP)
