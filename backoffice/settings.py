@@ -273,6 +273,11 @@ OUT_OF_SCOPE_THRESHOLD = envfloat("OUT_OF_SCOPE_THRESHOLD", 0.40, low=0.0, high=
 # and the share of labelled examples held out of training to compare models on.
 ENGINE_TARGET_PRECISION = envfloat("ENGINE_TARGET_PRECISION", 0.98, low=0.5, high=0.9999)
 ENGINE_HOLDOUT_SHARE = envfloat("ENGINE_HOLDOUT_SHARE", 0.1, low=0.0, high=0.5)
+# Model versions per engine whose blob is kept (plus the active one); older ones keep only their
+# figures. At least 2, so that a roll back always has a model to return to.
+ENGINE_KEEP_VERSIONS = envint("ENGINE_KEEP_VERSIONS", 10)
+if ENGINE_KEEP_VERSIONS < 2:
+    raise ImproperlyConfigured("ENGINE_KEEP_VERSIONS must be at least 2 (a roll back needs one)")
 # Intake limits: bigger bodies get a clear 400, never a 500.
 MAX_MESSAGE_CHARS = envint("MAX_MESSAGE_CHARS", 200_000)
 # Email in (docs/email.md). What one email may be; beyond it, the raw mail goes to quarantine.

@@ -4,6 +4,8 @@ from django.http import HttpResponseBadRequest, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.template.loader import render_to_string
 from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
@@ -202,6 +204,8 @@ class ModelVersionAdmin(admin.ModelAdmin):
                 (gettext_lazy("Right among the automated"), figure(ours, "realised_precision")),
                 (gettext_lazy("Retrain gate"), gate.get("reason", "")),
             ]
+        if version.is_pruned:
+            rows.append((gettext_lazy("Model"), pruned_note(version)))
         return format_html(
             "<table>{}</table>",
             mark_safe(  # noqa: S308 - each row is built by format_html
@@ -242,14 +246,26 @@ class ModelVersionAdmin(admin.ModelAdmin):
         return super().changelist_view(request, extra_context)
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
-        extra_context = (extra_context or {}) | {"may_change": self.has_change_permission(request)}
+        version = self.get_object(request, object_id)
+        # A pruned version offers no Activate button: there is no model left to activate.
+        may_activate = version is not None and not version.is_pruned
+        extra_context = (extra_context or {}) | {
+            "may_change": self.has_change_permission(request) and may_activate
+        }
         return super().change_view(request, object_id, form_url, extra_context)
 
     def activate_view(self, request, pk):
         if not self.has_change_permission(request):
             raise PermissionDenied
         version = get_object_or_404(ModelVersion.objects.defer("blob"), pk=pk)
-        model_version_activate(version=version, user=request.user)
+        try:
+            model_version_activate(version=version, user=request.user)
+        except ModelVersion.BlobPruned:
+            version.refresh_from_db(fields=["blob_pruned_at"])
+            self.message_user(request, refusal(version), level=messages.ERROR)
+            return HttpResponseRedirect(
+                reverse("admin:review_modelversion_change", args=[version.pk])
+            )
         self.message_user(request, _("%(label)s is now the active model.") % {"label": version})
         return HttpResponseRedirect(reverse("admin:review_modelversion_changelist"))
 
@@ -259,8 +275,13 @@ class ModelVersionAdmin(admin.ModelAdmin):
         version = previous_version()
         if version is None:
             self.message_user(request, _("There is no earlier version."), level=messages.ERROR)
-        else:
+            return HttpResponseRedirect(reverse("admin:review_modelversion_changelist"))
+        try:
             model_version_activate(version=version, user=request.user, rollback=True)
+        except ModelVersion.BlobPruned:  # pruned between the page and the click
+            version.refresh_from_db(fields=["blob_pruned_at"])
+            self.message_user(request, refusal(version), level=messages.ERROR)
+        else:
             self.message_user(request, _("Rolled back to %(label)s.") % {"label": version})
         return HttpResponseRedirect(reverse("admin:review_modelversion_changelist"))
 
@@ -271,13 +292,29 @@ class ModelVersionAdmin(admin.ModelAdmin):
         return HttpResponseRedirect(reverse("admin:review_trainingrun_change", args=[run.pk]))
 
 
+def pruned_note(version: ModelVersion) -> str:
+    return _("blob removed on %(date)s (retention)") % {
+        "date": date_format(timezone.localtime(version.blob_pruned_at), "SHORT_DATE_FORMAT")
+    }
+
+
+def refusal(version: ModelVersion) -> str:
+    return _("Cannot activate %(label)s: %(note)s.") % {
+        "label": version.label,
+        "note": pruned_note(version),
+    }
+
+
 def previous_version() -> ModelVersion | None:
-    """The version a roll back returns to: the newest one older than the active one."""
+    """The version a roll back returns to: the newest one older than the active one that still
+    has its blob (retention empties old ones, `ENGINE_KEEP_VERSIONS`)."""
     active = active_version()
     if active is None:
         return None
     return (
-        ModelVersion.objects.filter(engine=active.engine, created_at__lt=active.created_at)
+        ModelVersion.objects.filter(
+            engine=active.engine, created_at__lt=active.created_at, blob_pruned_at__isnull=True
+        )
         .defer("blob")
         .order_by("-created_at", "-pk")
         .first()

@@ -119,6 +119,24 @@ class ModelVersionQuerySet(models.QuerySet):
     def active(self, engine: str | None = None):
         return self.filter(is_active=True, engine=engine or settings.ENGINE).first()
 
+    def prune_blobs(self, keep: int) -> int:
+        """Empty the blobs of versions past the newest `keep` per engine; return how many.
+
+        The active version keeps its blob whatever its age: `active_classifier` loads it.
+        The rows stay, with their figures: suggestions name the version that made them.
+        """
+        pruned = 0
+        for engine in self.order_by().values_list("engine", flat=True).distinct():
+            newest = self.filter(engine=engine).order_by("-created_at", "-pk")[:keep]
+            # One conditional UPDATE per engine: a version activated meanwhile is no longer
+            # `is_active=False` when PostgreSQL re-checks the row, and keeps its blob.
+            pruned += (
+                self.filter(engine=engine, is_active=False, blob_pruned_at__isnull=True)
+                .exclude(pk__in=list(newest.values_list("pk", flat=True)))
+                .update(blob=b"", blob_pruned_at=timezone.now())
+            )
+        return pruned
+
 
 class ModelVersion(models.Model):
     """A trained engine model: the blob, its checksum and its evaluation figures."""
@@ -132,8 +150,14 @@ class ModelVersion(models.Model):
     n_examples = models.PositiveIntegerField(default=0)
     is_active = models.BooleanField(default=False)
     created_at = models.DateTimeField(auto_now_add=True)
+    # Set when retention (`ENGINE_KEEP_VERSIONS`) emptied the blob: the figures stay, the
+    # model is gone, so this version can no longer be activated or rolled back to.
+    blob_pruned_at = models.DateTimeField(null=True, blank=True)
 
     objects = ModelVersionQuerySet.as_manager()
+
+    class BlobPruned(Exception):
+        pass
 
     class Meta:
         ordering = ["-created_at"]
@@ -150,17 +174,28 @@ class ModelVersion(models.Model):
     def checksum(blob: bytes) -> str:
         return hashlib.sha256(blob).hexdigest()
 
+    @property
+    def is_pruned(self) -> bool:
+        return self.blob_pruned_at is not None
+
     def verified_blob(self) -> bytes:
+        if self.is_pruned:
+            raise ValueError(f"model {self.label}: blob removed on {self.blob_pruned_at:%Y-%m-%d}")
         blob = bytes(self.blob)
         if self.checksum(blob) != self.sha256:
             raise ValueError(f"model {self.label}: checksum mismatch, refusing to load")
         return blob
 
     def activate(self) -> None:
+        """Make this the engine's active version; raise BlobPruned if its blob is gone."""
         with transaction.atomic():
             ModelVersion.objects.filter(engine=self.engine, is_active=True).update(is_active=False)
+            # Conditional: a prune committed since this row was read leaves nothing to load.
+            if not ModelVersion.objects.filter(pk=self.pk, blob_pruned_at__isnull=True).update(
+                is_active=True
+            ):
+                raise self.BlobPruned(f"model {self.label}: its blob was removed (retention)")
             self.is_active = True
-            self.save(update_fields=["is_active"])
 
 
 class Suggestion(models.Model):

@@ -24,6 +24,7 @@ from review.engine.risks import detect_risks
 from review.engine.slots import extract_slots
 from review.models import AuditEntry, Intent, ModelVersion, Suggestion, TrainingExample
 from review.policy import route
+from review.supervision import examples_fingerprint
 
 logger = logging.getLogger(__name__)
 
@@ -359,7 +360,16 @@ def model_train(
         # Trained before this split (or with another share): it may have seen these examples.
         reason += " (the active model was trained on some of these examples)"
     activated = activate == "always" or (activate == "if_better" and better)
+    # From the examples as read at the start: a decision made during training is new tomorrow.
+    fingerprint = examples_fingerprint(
+        ((e.pk, e.intent.slug, e.verdict, e.weight, e.text) for e in examples),
+        engine=engine,
+        seed=seed,
+        target_precision=target_precision,
+        folds=folds,
+    )
     version.metrics = metrics | {
+        "examples_fingerprint": fingerprint,
         "gate": {
             "holdout_share": share,
             "target_precision": target_precision,
@@ -372,7 +382,7 @@ def model_train(
             "not_worse": better,
             "activate": activate,
             "reason": reason,
-        }
+        },
     }
     version.save(update_fields=["metrics"])
     if activated:
@@ -393,4 +403,8 @@ def model_train(
         "activated" if activated else "not activated",
         reason,
     )
+    # Every training path ends here (the button, the schedule, `train_engine`, the demo).
+    pruned = ModelVersion.objects.filter(engine=engine).prune_blobs(settings.ENGINE_KEEP_VERSIONS)
+    if pruned:
+        logger.info("removed the blobs of %d older %s versions (retention)", pruned, engine)
     return version

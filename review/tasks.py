@@ -1,7 +1,7 @@
 """django-q2 entry points: take ids, call the service. Delivery is at-least-once."""
 
 from review.services import suggestion_create
-from review.supervision import training_execute, training_start
+from review.supervision import retrain_needed, training_execute, training_start
 
 
 def suggest_case(case_id: int) -> int | None:
@@ -15,5 +15,10 @@ def training_run(run_id: int) -> int | None:
 
 
 def scheduled_retrain() -> int | None:
-    """The nightly retrain: a challenger from every decision so far, activated if not worse."""
+    """The nightly retrain: a challenger from every decision so far, activated if not worse.
+
+    A night with nothing new to learn trains nothing (it would store the same model again).
+    """
+    if not retrain_needed():
+        return None
     return training_start(user=None).pk
