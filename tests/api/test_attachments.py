@@ -11,7 +11,8 @@ from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from cases.mail.parse import ParsedAttachment
-from cases.models import Attachment, Message, State, attachment_storage
+from cases.models import Attachment, State, attachment_storage
+from tests.cases.test_attachment_download import add_messages_with_attachments
 from tests.factories import MessageFactory, UserFactory, case_in
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
@@ -135,22 +136,7 @@ def test_the_case_detail_costs_the_same_for_5_and_200_messages_with_attachments(
     integrator, case, endpoint
 ):
     def grow(n):
-        messages = Message.objects.bulk_create(
-            Message(case=case, direction="in", author_kind="customer", text=f"Message {i}")
-            for i in range(n)
-        )
-        Attachment.objects.bulk_create(
-            Attachment(
-                message=message,
-                file="" if i % 3 == 0 else f"attachments/2026/01/{i}-{j}.png",
-                filename=f"photo-{i}-{j}.png",
-                content_type="image/png",
-                size=1234,
-                rejected="too large" if i % 3 == 0 else "",
-            )
-            for i, message in enumerate(messages)
-            for j in range(2)
-        )
+        add_messages_with_attachments(case, n)
 
     def queries() -> tuple[int, dict]:
         # A fresh user each time: cold permission caches, as in production.

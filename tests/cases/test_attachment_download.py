@@ -274,24 +274,29 @@ def test_an_attachment_name_is_shown_as_text_not_markup(client, agent, case):
     assert "&lt;img src=x" in content
 
 
+def add_messages_with_attachments(case, n: int) -> None:
+    """`n` inbound messages with two attachments each; every third message's were refused."""
+    messages = Message.objects.bulk_create(
+        Message(case=case, direction="in", author_kind="customer", text=f"Message {i}")
+        for i in range(n)
+    )
+    Attachment.objects.bulk_create(
+        Attachment(
+            message=message,
+            file="" if i % 3 == 0 else f"attachments/2026/01/{i}-{j}.png",
+            filename=f"photo-{i}-{j}.png",
+            content_type="image/png",
+            size=1234,
+            rejected="too large" if i % 3 == 0 else "",
+        )
+        for i, message in enumerate(messages)
+        for j in range(2)
+    )
+
+
 def test_the_case_page_costs_the_same_for_5_and_200_messages_with_attachments(client, agent, case):
     def grow(n):
-        messages = Message.objects.bulk_create(
-            Message(case=case, direction="in", author_kind="customer", text=f"Message {i}")
-            for i in range(n)
-        )
-        Attachment.objects.bulk_create(
-            Attachment(
-                message=message,
-                file="" if i % 3 == 0 else f"attachments/2026/01/{i}-{j}.png",
-                filename=f"photo-{i}-{j}.png",
-                content_type="image/png",
-                size=1234,
-                rejected="too large" if i % 3 == 0 else "",
-            )
-            for i, message in enumerate(messages)
-            for j in range(2)
-        )
+        add_messages_with_attachments(case, n)
 
     client.force_login(agent)
     page = f"/cases/{case.reference}/"
