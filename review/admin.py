@@ -9,7 +9,7 @@ from django.utils.formats import date_format
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 
 from cases.models import WebhookDelivery
@@ -24,7 +24,12 @@ from review.models import (
     TrainingExample,
     TrainingRun,
 )
-from review.supervision import active_version, model_version_activate, training_start
+from review.supervision import (
+    active_version,
+    model_files_remove,
+    model_version_activate,
+    training_start,
+)
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -177,6 +182,27 @@ class ModelVersionAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False  # suggestions name the version that made them
+
+    actions = ["remove_files"]
+
+    @admin.action(
+        description=gettext_lazy(
+            "Remove the model files of the selected inactive versions (after an erasure)"
+        ),
+        permissions=["change"],
+    )
+    def remove_files(self, request, queryset):
+        removed = model_files_remove(versions=queryset, user=request.user)
+        self.message_user(
+            request,
+            ngettext(
+                "Removed the model file of %(count)d version; it can no longer be activated.",
+                "Removed the model files of %(count)d versions; they can no longer be activated.",
+                len(removed),
+            )
+            % {"count": len(removed)},
+            level=messages.SUCCESS if removed else messages.WARNING,
+        )
 
     @admin.display(description=gettext_lazy("accuracy"))
     def accuracy(self, version):

@@ -483,6 +483,7 @@ class AuditEntry(models.Model):
         TRAINING_STARTED = "training_started", _("Retraining started")
         CUSTOMER_EXPORTED = "customer_exported", _("Customer data exported")
         CUSTOMER_ERASED = "customer_erased", _("Customer data erased")
+        MODEL_FILE_REMOVED = "model_file_removed", _("Model file removed")
 
     action = models.CharField(max_length=30, choices=Action.choices, db_index=True)
     actor = models.ForeignKey(

@@ -198,6 +198,30 @@ def model_version_activate(*, version: ModelVersion, user, rollback: bool = Fals
         )
 
 
+def model_files_remove(*, versions, user) -> list[ModelVersion]:
+    """Empty the blobs of the inactive ones among `versions`; audit each; return them.
+
+    For an erasure: an old model's vocabulary can hold words of the customer's texts. The rows
+    and figures stay; a version without its file cannot be activated or rolled back to. The
+    active version is never touched (a conditional UPDATE, so not even one activated meanwhile).
+    """
+    removed = []
+    with transaction.atomic():
+        for version in versions.filter(is_active=False, blob_pruned_at__isnull=True).defer("blob"):
+            done = ModelVersion.objects.filter(
+                pk=version.pk, is_active=False, blob_pruned_at__isnull=True
+            ).update(blob=b"", blob_pruned_at=timezone.now())
+            if done:
+                AuditEntry.record(
+                    action=AuditEntry.Action.MODEL_FILE_REMOVED,
+                    actor=user,
+                    target=version,
+                    label=version.label,
+                )
+                removed.append(version)
+    return removed
+
+
 def intent_mode_change(*, intent: Intent, mode: str, user, evidence: dict) -> AuditEntry | None:
     """Move an intent between assist and auto: a new policy version, and the evidence seen.
 
