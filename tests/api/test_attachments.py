@@ -10,14 +10,10 @@ from django.test.utils import CaptureQueriesContext
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
-from cases.mail.parse import ParsedAttachment
 from cases.models import Attachment, State, attachment_storage
-from tests.cases.test_attachment_download import add_messages_with_attachments
-from tests.factories import MessageFactory, UserFactory, case_in
+from tests.attachments import HTML, PNG, SVG, add_messages_with_attachments, attach, download
+from tests.factories import UserFactory, case_in
 
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
-HTML = b"<html><body><script>alert(document.cookie)</script></body></html>"
-SVG = b'<svg xmlns="http://www.w3.org/2000/svg" onload="alert(1)"></svg>'
 EXE = "executable content (application/x-msdownload, exe)"
 
 
@@ -35,20 +31,6 @@ def no_throttle_history():
     cache.clear()
 
 
-def attach(case, data=PNG, *, filename="photo.png", content_type="image/png", rejected=""):
-    """Store an attachment on a new inbound message of the case, as the email intake does."""
-    message = MessageFactory(case=case)
-    item = ParsedAttachment(
-        filename=filename,
-        declared_type=content_type,
-        content_type=content_type,
-        data=b"" if rejected else data,
-        rejected=rejected,
-    )
-    Attachment.store(message=message, item=item)
-    return message.attachments.get()
-
-
 def refused(case):
     return attach(case, filename="setup.exe", content_type="application/x-msdownload", rejected=EXE)
 
@@ -64,13 +46,6 @@ def with_token(user) -> APIClient:
     token, _ = Token.objects.get_or_create(user=user)
     client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
     return client
-
-
-def download(client, address, **headers):
-    response = client.get(address, headers=headers)
-    # Reading the stream to its end closes the file.
-    body = b"".join(response.streaming_content) if response.streaming else response.content
-    return response, body
 
 
 def api_error(response, code: str) -> bool:

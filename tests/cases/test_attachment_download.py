@@ -11,13 +11,10 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from cases.mail.parse import ParsedAttachment
-from cases.models import Attachment, Message, State, attachment_storage
-from tests.factories import MessageFactory, UserFactory, case_in
+from cases.models import Attachment, State, attachment_storage
+from tests.attachments import HTML, PNG, SVG, add_messages_with_attachments, attach, download
+from tests.factories import UserFactory, case_in
 
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
-HTML = b"<html><body><script>alert(document.cookie)</script></body></html>"
-SVG = b'<svg xmlns="http://www.w3.org/2000/svg" onload="alert(1)"></svg>'
 PDF = b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n"
 
 
@@ -28,30 +25,9 @@ def media_root(settings, tmp_path):
     return settings.MEDIA_ROOT
 
 
-def attach(case, data=PNG, *, filename="photo.png", content_type="image/png", rejected=""):
-    """Store an attachment on a new inbound message of the case, as the email intake does."""
-    message = MessageFactory(case=case)
-    item = ParsedAttachment(
-        filename=filename,
-        declared_type=content_type,
-        content_type=content_type,
-        data=b"" if rejected else data,
-        rejected=rejected,
-    )
-    Attachment.store(message=message, item=item)
-    return message.attachments.get()
-
-
 def url(attachment, case=None) -> str:
     case = case or attachment.message.case
     return f"/cases/{case.reference}/attachments/{attachment.pk}/"
-
-
-def download(client, address):
-    response = client.get(address)
-    # Reading the stream to its end closes the file (the test client's wrapper does it).
-    body = b"".join(response.streaming_content) if response.streaming else response.content
-    return response, body
 
 
 @pytest.fixture
@@ -272,26 +248,6 @@ def test_an_attachment_name_is_shown_as_text_not_markup(client, agent, case):
     content = client.get(f"/cases/{case.reference}/").content.decode()
     assert "<img src=x" not in content
     assert "&lt;img src=x" in content
-
-
-def add_messages_with_attachments(case, n: int) -> None:
-    """`n` inbound messages with two attachments each; every third message's were refused."""
-    messages = Message.objects.bulk_create(
-        Message(case=case, direction="in", author_kind="customer", text=f"Message {i}")
-        for i in range(n)
-    )
-    Attachment.objects.bulk_create(
-        Attachment(
-            message=message,
-            file="" if i % 3 == 0 else f"attachments/2026/01/{i}-{j}.png",
-            filename=f"photo-{i}-{j}.png",
-            content_type="image/png",
-            size=1234,
-            rejected="too large" if i % 3 == 0 else "",
-        )
-        for i, message in enumerate(messages)
-        for j in range(2)
-    )
 
 
 def test_the_case_page_costs_the_same_for_5_and_200_messages_with_attachments(client, agent, case):
