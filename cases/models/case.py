@@ -1,0 +1,365 @@
+"""The case and its lifecycle: the FSM on `Case`, its choices, guards and permissions.
+
+The lifecycle lives here and nowhere else. Guards read stored facts (the current suggestion's
+routing decision, open confirmations) and import nothing from `review`. State changes go
+through `cases.transitions.case_transition`, which locks, re-checks, saves and writes exactly
+one `CaseEvent`.
+"""
+
+import secrets
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django_fsm import RETURN_VALUE, ConcurrentTransitionMixin, FSMField, transition
+
+# No 0/O, 1/I/L: references are read out on the phone.
+REFERENCE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
+REFERENCE_LENGTH = 8  # 31**8 ≈ 8.5e11: not guessable by enumeration, still easy to read.
+
+
+def new_reference() -> str:
+    return "".join(secrets.choice(REFERENCE_ALPHABET) for _ in range(REFERENCE_LENGTH))
+
+
+class State(models.TextChoices):
+    NEW = "new", _("New")
+    IN_REVIEW = "in_review", _("In review")
+    ESCALATED = "escalated", _("Escalated")
+    IN_PROGRESS = "in_progress", _("In progress")
+    AWAITING_CUSTOMER = "awaiting_customer", _("Awaiting customer")
+    RESOLVED = "resolved", _("Resolved")
+    CLOSED = "closed", _("Closed")
+
+
+class ActionKind(models.TextChoices):
+    REPLY = "reply", _("Reply")
+    CHOOSE = "choose", _("Customer chooses an option")
+    CONFIRM = "confirm", _("Customer confirms an adjustment")
+    MANUAL = "manual", _("Manual handling")
+
+
+class ActorKind(models.TextChoices):
+    SYSTEM = "system", _("System")
+    AI = "ai", _("AI")
+    AGENT = "agent", _("Agent")
+    SUPERVISOR = "supervisor", _("Supervisor")
+    CUSTOMER = "customer", _("Customer")
+
+
+class Priority(models.IntegerChoices):
+    LOW = 1, _("Low")
+    NORMAL = 2, _("Normal")
+    HIGH = 3, _("High")
+    URGENT = 4, _("Urgent")
+
+
+# Time to first human decision or resolution, by priority.
+SLA_HOURS = {Priority.LOW: 72, Priority.NORMAL: 24, Priority.HIGH: 8, Priority.URGENT: 4}
+
+# Who may drive a transition: staff (permission-checked), the system, or the customer's link.
+STAFF, SYSTEM, CUSTOMER = "staff", "system", "customer"
+
+
+# Permissions of transitions. django-fsm-2 only advises them: the transition path checks them.
+def nobody(case, user) -> bool:
+    """Transitions driven only by the system or by the customer's link, never by a staff user."""
+    return False
+
+
+def may_work(case, user) -> bool:
+    """Agents work cases; a case in progress belongs to its assignee (and supervisors)."""
+    if not user.has_perm("cases.work_case"):
+        return False
+    if case.state == State.IN_PROGRESS and case.assignee_id not in (None, user.pk):
+        return user.has_perm("cases.handle_escalated")
+    return True
+
+
+def may_handle(case, user) -> bool:
+    """Escalated cases belong to supervisors."""
+    if case.state == State.ESCALATED:
+        return user.has_perm("cases.handle_escalated")
+    return may_work(case, user)
+
+
+def may_decide(case, user) -> bool:
+    """Approve or amend: the approver may act on the risk class; four eyes are two people."""
+    if not may_handle(case, user):
+        return False
+    suggestion = case.current_suggestion
+    if suggestion is None:
+        return True  # nothing to decide yet: the guard refuses, as a conflict
+    if suggestion.risk_class == "legal" and not user.has_perm("cases.decide_legal"):
+        return False
+    # Four eyes: whoever approved already cannot be the second pair.
+    return not (suggestion.four_eyes and suggestion.approvals.filter(user=user).exists())
+
+
+class CaseQuerySet(models.QuerySet):
+    def open(self):
+        return self.exclude(state__in=[State.RESOLVED, State.CLOSED])
+
+    def awaiting_suggestion(self):
+        return self.filter(state=State.NEW)
+
+    def overdue(self, now=None):
+        return self.open().filter(due_at__lt=now or timezone.now())
+
+    def quiet_resolved(self, days: int, now=None):
+        since = (now or timezone.now()) - timedelta(days=days)
+        return self.filter(state=State.RESOLVED, resolved_at__lt=since)
+
+
+class Case(ConcurrentTransitionMixin, models.Model):
+    reference = models.CharField(
+        max_length=REFERENCE_LENGTH, unique=True, default=new_reference, editable=False
+    )
+    customer = models.ForeignKey(
+        "customers.Customer", on_delete=models.PROTECT, related_name="cases"
+    )
+    subject = models.CharField(max_length=255, blank=True)
+    channel = models.CharField(max_length=20, default="api")
+    language = models.CharField(max_length=8, default="en")
+    state = FSMField(default=State.NEW, choices=State.choices, protected=True, db_index=True)
+    priority = models.PositiveSmallIntegerField(choices=Priority.choices, default=Priority.NORMAL)
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="assigned_cases",
+    )
+    due_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    current_suggestion = models.ForeignKey(
+        "review.Suggestion", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    # What the customer is asked to decide (options or an adjustment); bumped on every proposal
+    # so that a link to an older proposal can never decide the newer one.
+    proposal_version = models.PositiveIntegerField(default=0)
+    proposal = models.JSONField(default=dict, blank=True)
+    outcome = models.JSONField(default=dict, blank=True)
+    previous_case = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="follow_ups"
+    )
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    resolved_at = models.DateTimeField(null=True, blank=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+
+    objects = CaseQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["due_at", "-priority", "created_at"]
+        permissions = [
+            ("work_case", "Can work cases (agent)"),
+            ("handle_escalated", "Can decide escalated cases (supervisor)"),
+            ("decide_legal", "Can approve suggestions with legal risk"),
+            ("submit_message", "Can submit inbound messages through the API"),
+        ]
+        indexes = [
+            models.Index(fields=["state", "due_at"]),
+            # The queue: open cases in due order; a partial index stays small as history grows.
+            models.Index(
+                fields=["due_at", "-priority", "id"],
+                condition=models.Q(state__in=["in_review", "escalated", "in_progress"]),
+                name="case_actionable_due_idx",
+            ),
+            # The queue's counts by state: (state, id) of open cases only, so the count is an
+            # index-only scan of a few thousand entries, not a heap visit per open case.
+            models.Index(
+                fields=["state", "id"],
+                condition=models.Q(
+                    state__in=["new", "in_review", "escalated", "in_progress", "awaiting_customer"]
+                ),
+                name="case_open_state_idx",
+            ),
+            # The case page's "other cases of this customer", newest first: a few index entries
+            # per customer instead of a backward scan of all cases by `created_at`.
+            models.Index(fields=["customer", "created_at"], name="case_customer_created_idx"),
+        ]
+
+    def __str__(self):
+        return self.reference
+
+    def set_priority(self, priority: int) -> None:
+        """Raise or lower the priority; the due time follows the SLA from creation."""
+        self.priority = priority
+        self.due_at = self.created_at + timedelta(hours=SLA_HOURS[Priority(priority)])
+
+    # Guards: pure predicates over stored facts.
+    def has_suggestion(self) -> bool:
+        return self.current_suggestion_id is not None
+
+    def suggestion_is_automatable(self) -> bool:
+        return self.has_suggestion() and self.current_suggestion.automatable
+
+    def suggestion_needs_review(self) -> bool:
+        return self.has_suggestion() and not self.current_suggestion.automatable
+
+    def has_open_confirmation(self) -> bool:
+        return self.confirmations.open().filter(proposal_version=self.proposal_version).exists()
+
+    def confirmation_deadline_passed(self) -> bool:
+        pending = self.confirmations.pending().filter(proposal_version=self.proposal_version)
+        return pending.exists() and not pending.filter(expires_at__gt=timezone.now()).exists()
+
+    @staticmethod
+    def target_for(action: str) -> str:
+        """Replies resolve the case; choices and adjustments wait for the customer."""
+        if action in (ActionKind.CHOOSE, ActionKind.CONFIRM):
+            return State.AWAITING_CUSTOMER
+        return State.RESOLVED
+
+    # Transitions. Bodies stay empty of side effects: `case_transition` records and enqueues.
+    @transition(
+        field=state,
+        source=State.NEW,
+        target=RETURN_VALUE(State.RESOLVED, State.AWAITING_CUSTOMER),
+        conditions=[suggestion_is_automatable],
+        permission=nobody,
+        custom={"by": {SYSTEM}, "label": _("Automate")},
+    )
+    def automate(self):
+        return self.target_for(self.current_suggestion.action)
+
+    @transition(
+        field=state,
+        source=State.NEW,
+        target=State.IN_REVIEW,
+        conditions=[suggestion_needs_review],
+        permission=nobody,
+        custom={"by": {SYSTEM}, "label": _("Route to review")},
+    )
+    def route_to_review(self):
+        pass
+
+    @transition(
+        field=state,
+        source=[State.IN_REVIEW, State.ESCALATED],
+        target=RETURN_VALUE(State.RESOLVED, State.AWAITING_CUSTOMER),
+        conditions=[has_suggestion],
+        permission=may_decide,
+        custom={"by": {STAFF}, "label": _("Approve")},
+    )
+    def approve(self, action: str = ""):
+        return self.target_for(action or self.current_suggestion.action)
+
+    @transition(
+        field=state,
+        source=[State.IN_REVIEW, State.ESCALATED],
+        target=RETURN_VALUE(State.RESOLVED, State.AWAITING_CUSTOMER),
+        conditions=[has_suggestion],
+        permission=may_decide,
+        custom={"by": {STAFF}, "label": _("Amend and approve")},
+    )
+    def amend(self, action: str = ""):
+        return self.target_for(action or self.current_suggestion.action)
+
+    @transition(
+        field=state,
+        source=[State.IN_REVIEW, State.ESCALATED],
+        target=State.IN_PROGRESS,
+        permission=may_handle,
+        custom={"by": {STAFF}, "label": _("Take over")},
+    )
+    def take_over(self, user=None):
+        self.assignee = user
+
+    @transition(
+        field=state,
+        source=[State.IN_REVIEW, State.IN_PROGRESS],
+        target=State.ESCALATED,
+        permission=may_work,
+        custom={"by": {STAFF}, "label": _("Escalate")},
+    )
+    def escalate(self):
+        pass
+
+    @transition(
+        field=state,
+        source=State.IN_PROGRESS,
+        target=State.RESOLVED,
+        permission=may_work,
+        custom={"by": {STAFF}, "label": _("Reply and resolve")},
+    )
+    def reply(self):
+        pass
+
+    @transition(
+        field=state,
+        source=State.IN_PROGRESS,
+        target=State.AWAITING_CUSTOMER,
+        permission=may_work,
+        custom={"by": {STAFF}, "label": _("Propose to customer")},
+    )
+    def propose(self):
+        pass
+
+    @transition(
+        field=state,
+        source=State.AWAITING_CUSTOMER,
+        target=State.RESOLVED,
+        conditions=[has_open_confirmation],
+        permission=nobody,
+        custom={"by": {CUSTOMER}, "label": _("Customer accepts")},
+    )
+    def customer_accept(self):
+        pass
+
+    @transition(
+        field=state,
+        source=State.AWAITING_CUSTOMER,
+        target=State.IN_REVIEW,
+        conditions=[has_open_confirmation],
+        permission=nobody,
+        custom={"by": {CUSTOMER}, "label": _("Customer declines")},
+    )
+    def customer_decline(self):
+        pass
+
+    @transition(
+        field=state,
+        source=State.AWAITING_CUSTOMER,
+        target=State.IN_REVIEW,
+        conditions=[confirmation_deadline_passed],
+        permission=nobody,
+        custom={"by": {SYSTEM}, "label": _("Expire")},
+    )
+    def expire(self):
+        pass
+
+    # DESIGN: a customer message while awaiting_customer routes the case back to review
+    # (`customer_replied`); that is this transition too, from awaiting_customer.
+    @transition(
+        field=state,
+        source=[State.RESOLVED, State.AWAITING_CUSTOMER],
+        target=State.IN_REVIEW,
+        permission=nobody,
+        custom={"by": {SYSTEM, CUSTOMER}, "label": _("Reopen")},
+    )
+    def reopen(self):
+        pass
+
+    @transition(
+        field=state,
+        source=State.RESOLVED,
+        target=State.CLOSED,
+        permission=may_work,
+        custom={"by": {STAFF, SYSTEM}, "label": _("Close")},
+    )
+    def close(self):
+        pass
+
+
+def transitions_of(model=Case) -> dict[str, list]:
+    """Every transition declared on the model: name → its `Transition`s (one per source)."""
+    found: dict[str, list] = {}
+    for declared in model._meta.get_field("state").get_all_transitions(model):
+        found.setdefault(declared.name, []).append(declared)
+    return found
+
+
+TRANSITION_NAMES = tuple(sorted(transitions_of()))

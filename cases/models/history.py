@@ -1,0 +1,163 @@
+"""What happened to a case, append-only: `CaseEvent`, and the base of every append-only model."""
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from cases.models.case import ActorKind, Case, State
+
+
+class AppendOnlyError(Exception):
+    pass
+
+
+class AppendOnlyQuerySet(models.QuerySet):
+    """Rows are written once: no bulk update, no delete (PostgreSQL triggers say the same)."""
+
+    def update(self, **kwargs):
+        raise self.model.append_only_error(
+            f"{self.model._meta.verbose_name_plural} are never updated"
+        )
+
+    def delete(self):
+        raise self.model.append_only_error(
+            f"{self.model._meta.verbose_name_plural} are never deleted"
+        )
+
+
+class AppendOnlyModel(models.Model):
+    """A history row: saved once, never changed or deleted through the ORM."""
+
+    append_only_error = AppendOnlyError
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise self.append_only_error(f"{self._meta.verbose_name_plural} are never updated")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise self.append_only_error(f"{self._meta.verbose_name_plural} are never deleted")
+
+
+class CaseEventQuerySet(AppendOnlyQuerySet):
+    def record(
+        self,
+        case: Case,
+        name: str,
+        *,
+        actor_kind: str,
+        actor_user=None,
+        confirmation=None,
+        suggestion=None,
+        from_state: str = "",
+        reason_codes=(),
+        comment: str = "",
+        data: dict | None = None,
+    ) -> "CaseEvent":
+        """Write one event: the one way an event is made (the transition path and the case's
+        other actions call it). Without `from_state` nothing moved: both states are the case's.
+        The suggestion names the model and policy version the event was decided under."""
+        return self.create(
+            **event_fields(
+                case,
+                name,
+                actor_kind=actor_kind,
+                actor_user=actor_user,
+                confirmation=confirmation,
+                suggestion=suggestion,
+                from_state=from_state,
+                reason_codes=reason_codes,
+                comment=comment,
+                data=data,
+            )
+        )
+
+    def record_many(self, cases, name: str, *, actor_kind: str, actor_user=None, data=None):
+        """The same event on several cases at once (an export or erasure of their customer)."""
+        return self.bulk_create(
+            self.model(
+                **event_fields(case, name, actor_kind=actor_kind, actor_user=actor_user, data=data)
+            )
+            for case in cases
+        )
+
+
+def event_fields(
+    case,
+    name,
+    *,
+    actor_kind,
+    actor_user=None,
+    confirmation=None,
+    suggestion=None,
+    from_state="",
+    reason_codes=(),
+    comment="",
+    data=None,
+) -> dict:
+    return {
+        "case": case,
+        "name": name,
+        "from_state": from_state or case.state,
+        "to_state": case.state,
+        "actor_kind": actor_kind,
+        "actor_user": actor_user,
+        "confirmation": confirmation,
+        "suggestion": suggestion,
+        "model_version": suggestion.model_label if suggestion else "",
+        "policy_version": suggestion.policy_version if suggestion else None,
+        "reason_codes": list(reason_codes),
+        "comment": comment,
+        "data": data or {},
+    }
+
+
+class CaseEvent(AppendOnlyModel):
+    """What happened to a case, who did it and why. Append-only (also in PostgreSQL)."""
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="events")
+    name = models.CharField(max_length=40, help_text=_("The transition, or the kind of event."))
+    from_state = models.CharField(max_length=20, choices=State.choices)
+    to_state = models.CharField(max_length=20, choices=State.choices)
+    actor_kind = models.CharField(max_length=12, choices=ActorKind.choices)
+    actor_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    confirmation = models.ForeignKey(
+        "customers.ConfirmationRequest",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    suggestion = models.ForeignKey(
+        "review.Suggestion", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    model_version = models.CharField(max_length=80, blank=True)
+    policy_version = models.PositiveIntegerField(null=True, blank=True)
+    reason_codes = models.JSONField(default=list, blank=True)
+    comment = models.TextField(blank=True)
+    data = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    objects = CaseEventQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+
+    def __str__(self):
+        return f"{self.case_id}: {self.name} {self.from_state} → {self.to_state}"
+
+    @property
+    def is_transition(self) -> bool:
+        return self.from_state != self.to_state
+
+    @property
+    def actor_display(self) -> str:
+        if self.actor_user_id:
+            return self.actor_user.get_full_name() or self.actor_user.get_username()
+        return self.get_actor_kind_display()

@@ -1,0 +1,187 @@
+"""What customers and agents wrote: messages, the files that came with them, quarantined mail."""
+
+import hashlib
+import uuid
+
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.core.files.storage import FileSystemStorage
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from cases.models.case import Case
+
+
+class Message(models.Model):
+    class Direction(models.TextChoices):
+        INBOUND = "in", _("Inbound")
+        OUTBOUND = "out", _("Outbound")
+
+    class AuthorKind(models.TextChoices):
+        CUSTOMER = "customer", _("Customer")
+        AGENT = "agent", _("Agent")
+        AI = "ai", _("AI")
+        SYSTEM = "system", _("System")
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="messages")
+    direction = models.CharField(max_length=3, choices=Direction.choices)
+    author_kind = models.CharField(max_length=10, choices=AuthorKind.choices)
+    author_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
+    )
+    channel = models.CharField(max_length=20, default="api")
+    subject = models.CharField(max_length=255, blank=True)
+    text = models.TextField(blank=True)
+    html = models.TextField(blank=True, help_text=_("Sanitised HTML, if the message had any."))
+    # What the engine reads: the text without quoted history and signature (email); empty when
+    # that is the whole text. `text` keeps everything the customer sent.
+    engine_text = models.TextField(blank=True)
+    # Why a message is machine-made (auto_replied, bounce, mailing_list, …): stored, never
+    # answered, never read as customer intent. Empty for a person's message.
+    automatic = models.CharField(max_length=40, blank=True)
+    language = models.CharField(max_length=8, blank=True)
+    external_id = models.CharField(max_length=255, blank=True)
+    message_id = models.CharField(max_length=255, blank=True, db_index=True)
+    in_reply_to = models.CharField(max_length=255, blank=True)
+    references = models.TextField(blank=True)
+    # Outbound messages are their own outbox: sent once, by the task that claims them.
+    sent_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["channel", "external_id"],
+                condition=~models.Q(external_id=""),
+                name="unique_external_id_per_channel",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.get_direction_display()} message on {self.case_id}"
+
+    @property
+    def text_for_engine(self) -> str:
+        return self.engine_text or self.text
+
+
+def attachment_storage():
+    """Attachments' storage: MEDIA_ROOT, files readable by the app's user only."""
+    return ATTACHMENT_STORAGE
+
+
+ATTACHMENT_STORAGE = FileSystemStorage(
+    file_permissions_mode=0o600, directory_permissions_mode=0o700
+)
+
+
+def attachment_path(instance, filename: str) -> str:
+    """A generated name: nothing of the sender's file name reaches the disk."""
+    return f"attachments/{timezone.now():%Y/%m}/{uuid.uuid4().hex}{instance.extension}"
+
+
+class Attachment(models.Model):
+    """A file that came with an inbound message. Never served inline: it may be anything."""
+
+    message = models.ForeignKey(Message, on_delete=models.PROTECT, related_name="attachments")
+    # Empty when the file was refused (see `rejected`): the message is kept all the same.
+    file = models.FileField(
+        upload_to=attachment_path, storage=attachment_storage, blank=True, max_length=200
+    )
+    filename = models.CharField(
+        max_length=255, help_text=_("The sender's name for it, cleaned; for display only.")
+    )
+    declared_type = models.CharField(max_length=100, blank=True)
+    content_type = models.CharField(
+        max_length=100, help_text=_("What the bytes are, by their signature.")
+    )
+    size = models.PositiveBigIntegerField(default=0)
+    sha256 = models.CharField(max_length=64, blank=True)
+    inline = models.BooleanField(default=False)
+    content_id = models.CharField(max_length=255, blank=True)
+    rejected = models.CharField(
+        max_length=200, blank=True, help_text=_("Why the file was not stored, if it was not.")
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["pk"]
+
+    def __str__(self):
+        return self.filename
+
+    @property
+    def extension(self) -> str:
+        return EXTENSIONS.get(self.content_type, ".bin")
+
+    @classmethod
+    def store(cls, *, message: Message, item) -> str:
+        """Save a parsed attachment (and its file, unless refused); return the file's name."""
+        attachment = cls(
+            message=message,
+            filename=item.filename[:255],
+            declared_type=item.declared_type[:100],
+            content_type=item.content_type[:100],
+            size=len(item.data),
+            sha256=hashlib.sha256(item.data).hexdigest() if item.data else "",
+            inline=item.inline,
+            content_id=item.content_id[:255],
+            rejected=item.rejected[:200],
+        )
+        if not item.rejected:
+            attachment.file.save("upload", ContentFile(item.data), save=False)
+        attachment.save()
+        return attachment.file.name or ""
+
+    @staticmethod
+    def discard(names: list[str]) -> None:
+        """Remove files whose rows were rolled back."""
+        storage = attachment_storage()
+        for name in names:
+            if name:
+                storage.delete(name)
+
+
+# Extensions of stored files, from the sniffed type; anything else is ".bin".
+EXTENSIONS = {
+    "application/pdf": ".pdf",
+    "image/png": ".png",
+    "image/jpeg": ".jpg",
+    "image/gif": ".gif",
+    "image/webp": ".webp",
+    "image/bmp": ".bmp",
+    "image/tiff": ".tif",
+    "text/plain": ".txt",
+    "text/csv": ".csv",
+    "message/rfc822": ".eml",
+    "application/zip": ".zip",
+    "application/gzip": ".gz",
+    "audio/mpeg": ".mp3",
+    "video/mp4": ".mp4",
+}
+
+
+class QuarantinedEmail(models.Model):
+    """An email that could not become a message, kept raw with the reason, for supervisors."""
+
+    raw = models.BinaryField()
+    truncated = models.BooleanField(
+        default=False, help_text=_("Only the beginning is kept: the mail was over the limit.")
+    )
+    size = models.PositiveBigIntegerField(help_text=_("Bytes as received."))
+    sha256 = models.CharField(max_length=64, unique=True)
+    reason = models.TextField()
+    source = models.CharField(max_length=40, blank=True)
+    sender = models.CharField(max_length=254, blank=True, db_index=True)
+    subject = models.CharField(max_length=255, blank=True)
+    message_id = models.CharField(max_length=255, blank=True)
+    received_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        ordering = ["-received_at", "-pk"]
+        verbose_name_plural = "quarantined emails"
+
+    def __str__(self):
+        return f"{self.sender or 'unknown sender'}: {self.reason}"
