@@ -5,9 +5,9 @@ Run from the project root::
     .venv/bin/python bench/engine.py [--banking77-dir /work/shared/datasets/banking77]
 
 Two data sets: BANKING77 (about 10k English banking queries, 77 intents; read from outside the
-repository, never copied into it) and the demo intents of ``review/demo_content.py``. No Django
-is needed. Seeds are fixed; timings depend on the machine. This is a benchmark, not a test: it
-prints figures and a Markdown table and asserts nothing.
+repository, never copied into it) and the demo intents of ``review/fixtures/demo/intents.json``
+(read by ``review.demo``). No Django is needed. Seeds are fixed; timings depend on the machine.
+This is a benchmark, not a test: it prints figures and a Markdown table and asserts nothing.
 """
 
 from __future__ import annotations
@@ -30,7 +30,8 @@ import numpy as np
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from review.demo_content import DEMO_MESSAGES, INTENTS  # noqa: E402
+from review.demo import demo_intents  # noqa: E402
+from review.demo import demo_messages as load_demo_messages  # noqa: E402
 from review.engine.classifier import IntentClassifier, expected_calibration_error  # noqa: E402
 from review.engine.language import detect_language  # noqa: E402
 from review.engine.risks import detect_risks  # noqa: E402
@@ -60,7 +61,7 @@ def read_csv(path: Path) -> tuple[list[str], list[str]]:
 
 def demo_examples() -> tuple[list[str], list[str]]:
     texts, labels = [], []
-    for spec in INTENTS:
+    for spec in demo_intents():
         for examples in spec["examples"].values():
             texts.extend(examples)
             labels.extend([spec["slug"]] * len(examples))
@@ -69,7 +70,7 @@ def demo_examples() -> tuple[list[str], list[str]]:
 
 def demo_messages() -> list[str]:
     # The service classifies "subject\nbody"; do the same here.
-    return [f"{m['subject']}\n{m['body']}" for m in DEMO_MESSAGES]
+    return [f"{m['subject']}\n{m['body']}" for m in load_demo_messages()]
 
 
 def coverage_at_budget(

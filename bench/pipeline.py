@@ -151,7 +151,7 @@ def main() -> None:
 
     from cases.models import Case
     from cases.services import message_receive
-    from review.demo_content import DEMO_MESSAGES
+    from review.demo import demo_messages
     from review.services import suggestion_create
 
     print(f"database: {database} ({connection.vendor})")
@@ -178,7 +178,7 @@ def main() -> None:
             "channel": "email",
             "external_id": f"bench-{run}-{number}",
         }
-        for number, demo in zip(range(args.n), itertools.cycle(DEMO_MESSAGES))
+        for number, demo in zip(range(args.n), itertools.cycle(demo_messages()))
     ]
     case_ids: list[int] = []
 

@@ -12,7 +12,7 @@ from rest_framework.authtoken.models import Token
 from cases.models import State
 from cases.roles import ensure_roles
 from cases.services import Actor, TransitionError, case_transition, message_receive
-from review.demo_content import DEMO_MESSAGES, INTENTS
+from review.demo import demo_intents, demo_messages
 from review.models import Intent, ModelVersion, TrainingExample
 from review.services import model_train, suggestion_create
 
@@ -59,7 +59,7 @@ class Command(BaseCommand):
         return users
 
     def seed_intents(self) -> None:
-        for spec in INTENTS:
+        for spec in demo_intents():
             intent, _ = Intent.objects.get_or_create(
                 slug=spec["slug"],
                 defaults={
@@ -87,7 +87,7 @@ class Command(BaseCommand):
 
     def seed_cases(self) -> list:
         created = []
-        for number, message in enumerate(DEMO_MESSAGES, start=1):
+        for number, message in enumerate(demo_messages(), start=1):
             intake = message_receive(
                 from_email=message["from_email"],
                 from_name=message["from_name"],
