@@ -11,7 +11,7 @@ shows whether the per-call query counts stay flat as tables grow); ``--show-quer
 the SQL of one more intake and suggestion after the run.
 
 Seeds the demo (which also trains a model), then feeds N messages built from the demo messages
-(distinct external ids and senders) through `cases.services.message_receive`, and then runs
+(distinct external ids and senders) through `cases.intake.message_receive`, and then runs
 `review.services.suggestion_create` for each new case, as the worker would. django-q2 keeps its
 default ORM broker and no cluster runs, so jobs only queue. Prints latency, throughput and the
 SQL query count per call at the start and at the end of the run (it must not grow with data).
@@ -149,8 +149,8 @@ def main() -> None:
     from django.db import connection
     from django_q.models import OrmQ
 
+    from cases.intake import message_receive
     from cases.models import Case
-    from cases.services import message_receive
     from review.demo import demo_messages
     from review.services import suggestion_create
 

@@ -1,36 +1,11 @@
-from django import forms
 from django.contrib import admin, messages
 from django.db.models import Subquery
 from django.utils.translation import gettext_lazy as _
 from django_fsm.admin import FSMAdminMixin
 
 from cases.models import STAFF, Case, CaseEvent, Message
-from cases.services import Actor, TransitionError, case_transition
-from review.models import ReviewItem, Suggestion
-
-
-class EscalateForm(forms.Form):
-    reason = forms.CharField(widget=forms.Textarea, max_length=2000)
-
-
-class ReplyForm(forms.Form):
-    text = forms.CharField(widget=forms.Textarea, label="Reply to the customer")
-
-
-class ProposeForm(forms.Form):
-    options = forms.CharField(
-        widget=forms.Textarea, help_text="One option per line, e.g. delivery dates."
-    )
-    comment = forms.CharField(widget=forms.Textarea, required=False, label="Message")
-
-    def clean_options(self):
-        lines = [line.strip() for line in self.cleaned_data["options"].splitlines()]
-        return [line for line in lines if line]
-
-
-class AmendForm(forms.Form):
-    reply = forms.CharField(widget=forms.Textarea, label="Corrected reply")
-    comment = forms.CharField(required=False, label="Why")
+from cases.readonly_admin import ReadOnlyAdmin, ReadOnlyInline
+from cases.transitions import Actor, TransitionError, case_transition
 
 
 class TransitionAdminMixin(FSMAdminMixin):
@@ -40,13 +15,7 @@ class TransitionAdminMixin(FSMAdminMixin):
     writes the event and enqueues effects; its refusals become admin messages.
     """
 
-    fsm_fields = ["state"]
-    fsm_forms = {
-        "escalate": EscalateForm,
-        "reply": ReplyForm,
-        "propose": ProposeForm,
-        "amend": AmendForm,
-    }
+    fsm_fields = ["state"]  # each transition's form is the one it declares (`custom["form"]`)
 
     def is_fsm_transition_visible(self, transition) -> bool:
         return STAFF in transition.custom.get("by", ())
@@ -66,38 +35,9 @@ class TransitionAdminMixin(FSMAdminMixin):
         return True
 
 
-class ReadOnlyInline(admin.TabularInline):
-    extra = 0
-    can_delete = False
-    show_change_link = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-
 class MessageInline(ReadOnlyInline):
     model = Message
     fields = ["created_at", "direction", "author_kind", "subject", "text", "sent_at"]
-    readonly_fields = fields
-
-
-class SuggestionInline(ReadOnlyInline):
-    model = Suggestion
-    fk_name = "case"
-    fields = [
-        "created_at",
-        "intent",
-        "confidence",
-        "action",
-        "automatable",
-        "reason_codes",
-        "model_label",
-        "policy_version",
-        "draft_reply",
-    ]
     readonly_fields = fields
 
 
@@ -126,7 +66,8 @@ class ReasonCodeFilter(admin.SimpleListFilter):
 
     def lookups(self, request, model_admin):
         codes = set()
-        for combination in ReviewItem.objects.values_list("reason_codes", flat=True).distinct():
+        reviewed = Case.objects.values_list("review_items__reason_codes", flat=True).distinct()
+        for combination in reviewed:
             codes.update(combination or [])
         return [(code, code) for code in sorted(codes)]
 
@@ -134,8 +75,8 @@ class ReasonCodeFilter(admin.SimpleListFilter):
         if not self.value():
             return queryset
         # The JSON list as text (portable to SQLite); quoted, so a code matches only whole.
-        items = ReviewItem.objects.filter(reason_codes__icontains=f'"{self.value()}"')
-        return queryset.filter(pk__in=Subquery(items.values("case_id")))
+        reviewed = Case.objects.filter(review_items__reason_codes__icontains=f'"{self.value()}"')
+        return queryset.filter(pk__in=Subquery(reviewed.values("pk")))
 
 
 @admin.register(Case)
@@ -192,13 +133,19 @@ class CaseAdmin(TransitionAdminMixin, admin.ModelAdmin):
         "due_at",
         *readonly_fields[1:],
     ]
-    inlines = [MessageInline, SuggestionInline, CaseEventInline]
+    inlines = [MessageInline, CaseEventInline]
+    # Inlines of the apps above the core, shown between the messages and the history
+    # (review adds the case's suggestions in its admin module).
+    extra_inlines: list = []
     show_full_result_count = False
 
     @admin.display(description=_("intent"), ordering="current_suggestion__intent__slug")
     def intent(self, case):
         suggestion = case.current_suggestion
         return suggestion.intent if suggestion and suggestion.intent else "—"
+
+    def get_inlines(self, request, obj):
+        return [MessageInline, *self.extra_inlines, CaseEventInline]
 
     def get_search_results(self, request, queryset, search_term):
         # References are written "#K7M2ABCD" in subjects and emails; people paste them so.
@@ -212,7 +159,7 @@ class CaseAdmin(TransitionAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(CaseEvent)
-class CaseEventAdmin(admin.ModelAdmin):
+class CaseEventAdmin(ReadOnlyAdmin):
     """The history, read-only for everyone: no add, change or delete, not even for superusers."""
 
     list_display = [
@@ -230,15 +177,6 @@ class CaseEventAdmin(admin.ModelAdmin):
     list_select_related = ["case", "actor_user"]
     date_hierarchy = "created_at"
     show_full_result_count = False
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 # Quarantined mail and attachments (email in).

@@ -40,8 +40,9 @@ from rest_framework.views import exception_handler
 
 from cases.idempotency import PARAMETER as IDEMPOTENCY_KEY
 from cases.idempotency import idempotent
+from cases.intake import message_receive
 from cases.models import STAFF, TRANSITION_NAMES, Attachment, Case, CaseEvent, Message, State
-from cases.services import Actor, TransitionError, case_transition, message_receive
+from cases.transitions import Actor, TransitionError, case_transition
 from cases.views import PASSIVE_TYPES, attachment_download
 from customers.models import Customer
 from review.models import ReviewItem, Suggestion

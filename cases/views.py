@@ -13,7 +13,6 @@ from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db import transaction
 from django.db.models import Count, OuterRef, Q, Subquery
 from django.http import (
     FileResponse,
@@ -40,12 +39,11 @@ from cases.models import (
     TRANSITION_NAMES,
     Attachment,
     Case,
-    CaseEvent,
     StaffProfile,
     State,
     transitions_of,
 )
-from cases.services import Actor, TransitionError, case_transition
+from cases.transitions import Actor, TransitionError, case_record, case_transition
 from review.models import Intent, ReviewItem
 from review.reasons import explain
 
@@ -363,7 +361,7 @@ def after_action(
     """htmx: the case's main panel, fresh; plain POST: back to the page (or the next item).
 
     `case` is the case as a transition just locked and saved it, with the related rows the
-    panel shows (`cases.services.LOCKED_RELATED`): reading it again would give the same.
+    panel shows (`cases.transitions.path.LOCKED_RELATED`): reading it again would give the same.
     Without it (a refusal, a note, a claim) the panel reads the case as it is now.
     """
     if request.htmx:
@@ -432,51 +430,30 @@ def case_action(request, reference, name):
 @require_POST
 @staff_required
 def case_note(request, reference):
-    case = get_object_or_404(Case, reference=reference)
-    text = request.POST.get("note", "").strip()
-    if not text or "\x00" in text or len(text) > 5000:
-        error = TransitionError(_("A note needs text (at most 5000 characters)."))
-        return after_action(request, case.reference, error=error)
-    CaseEvent.objects.create(
-        case=case,
-        name="note",
-        from_state=case.state,
-        to_state=case.state,
-        actor_kind=Actor.staff(request.user).kind,
-        actor_user=request.user,
-        comment=text,
-    )
-    return after_action(request, case.reference, done=_("Note added."))
+    note = {"note": request.POST.get("note", "")}
+    return case_act(request, reference, "note", note, done=_("Note added."))
 
 
 @require_POST
 @staff_required
 def case_claim(request, reference):
-    """Assign an unassigned case to me with one conditional UPDATE; two agents can't both win."""
-    case = get_object_or_404(Case, reference=reference)
-    with transaction.atomic():
-        claimed = Case.objects.filter(pk=case.pk, assignee__isnull=True).update(
-            assignee=request.user, updated_at=timezone.now()
+    """Assign an unassigned case to me; two agents can't both win (the path locks the case)."""
+    return case_act(request, reference, "claim", {}, done=_("The case is yours."))
+
+
+def case_act(request, reference: str, name: str, payload: dict, *, done: str):
+    """A recorded action on the case (a note, a claim), through the transition path."""
+    try:
+        case_record(
+            reference=reference, name=name, actor=Actor.staff(request.user), payload=payload
         )
-        if claimed:
-            CaseEvent.objects.create(
-                case=case,
-                name="assigned",
-                from_state=case.state,
-                to_state=case.state,
-                actor_kind=Actor.staff(request.user).kind,
-                actor_user=request.user,
-                data={"assignee": request.user.get_username()},
-            )
-    if not claimed:
-        case.refresh_from_db()
-        holder = case.assignee.get_full_name() or case.assignee.get_username()
-        return after_action(
-            request,
-            case.reference,
-            error=TransitionError(_("Already assigned to %(name)s.") % {"name": holder}),
-        )
-    return after_action(request, case.reference, done=_("The case is yours."))
+    except Case.DoesNotExist:
+        raise Http404 from None
+    except TransitionError as error:
+        if not request.htmx:  # a payload refused before the lock: the case may not exist
+            get_object_or_404(Case.objects.only("pk"), reference=reference)
+        return after_action(request, reference, error=error)
+    return after_action(request, reference, done=done)
 
 
 # The review queue: the HITL work list.

@@ -1,10 +1,10 @@
 """Webhooks: events as outbox rows in the transaction that caused them, delivered by the worker.
 
-`record_case_event` is called by `cases.services.case_transition` right after it wrote the
-`CaseEvent`, inside the same transaction: a rolled-back transition leaves no delivery, a
-committed one always has its deliveries. The worker (`deliver_due`, every minute, and a task
-enqueued after the commit) claims due rows with `FOR UPDATE SKIP LOCKED`, POSTs them signed,
-and marks them sent; failures are retried with exponential backoff, then marked failed.
+`record_case_event` is called by the transition path (`cases.transitions.path`) right after
+it wrote the `CaseEvent`, inside the same transaction: a rolled-back transition leaves no
+delivery, a committed one always has its deliveries. The worker (`deliver_due`, every minute,
+and a task enqueued after the commit) claims due rows with `FOR UPDATE SKIP LOCKED`, POSTs
+them signed, and marks them sent; failures are retried with exponential backoff, then marked failed.
 
 Signature: `X-Webhook-Signature: t=<unix time>,v1=<hex HMAC-SHA256 of "<t>.<body>">` under the
 endpoint's secret. Receivers check it with `verify_signature` (or its few lines in their
@@ -26,6 +26,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from cases.background import enqueue
 from cases.models import (
     CaseEvent,
     State,
@@ -188,8 +189,6 @@ def decision_data(case_event: CaseEvent, when: str) -> dict:
 
 
 def enqueue_delivery() -> None:
-    from cases.services import enqueue
-
     enqueue("cases.tasks.deliver_webhooks")
 
 

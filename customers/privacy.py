@@ -34,7 +34,7 @@ from cases.models import (
     QuarantinedEmail,
     WebhookDelivery,
 )
-from cases.services import Actor
+from cases.transitions import Actor
 from customers.models import ConfirmationRequest, Customer, EmailOutbox
 from review.models import Approval, AuditEntry, ReviewItem, Suggestion, TrainingExample
 

@@ -7,6 +7,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from cases.background import enqueue
 from customers.emails import render_email
 from customers.models import ConfirmationRequest, EmailOutbox
 
@@ -46,8 +47,6 @@ def email_send(outbox_id: int) -> bool:
 
 def remind_confirmations(now=None) -> int:
     """Queue one reminder per pending request whose deadline is near; return how many."""
-    from cases.services import enqueue
-
     now = now or timezone.now()
     soon = now + timedelta(hours=settings.REMINDER_HOURS_BEFORE)
     due = (

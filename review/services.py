@@ -13,7 +13,7 @@ from django.utils import timezone, translation
 from django.utils.formats import date_format
 
 from cases.models import ActionKind, Case, Message, Priority
-from cases.services import Actor, case_transition
+from cases.transitions import Actor, case_transition
 from review.engine import interface as engine_interface
 from review.engine.classifier import IntentClassifier, Prediction
 from review.engine.gate import GateFigures, split_holdout

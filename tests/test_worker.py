@@ -11,8 +11,8 @@ import pytest
 from django.db import connection
 from django_q.conf import Conf
 
+from cases.intake import message_receive
 from cases.models import Case, State
-from cases.services import message_receive
 from review.models import TrainingExample
 from review.services import model_train
 from tests.factories import IntentFactory

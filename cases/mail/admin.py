@@ -15,19 +15,9 @@ from django.utils.translation import gettext_lazy
 
 from cases.mail.intake import Release, quarantined_email_release
 from cases.models import Attachment, QuarantinedEmail
+from cases.readonly_admin import ReadOnlyAdmin
 
 PREVIEW_BYTES = 100_000
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(QuarantinedEmail)

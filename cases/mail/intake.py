@@ -16,9 +16,10 @@ from django.conf import settings
 from django.db import DatabaseError, IntegrityError, InterfaceError, OperationalError, transaction
 from django.utils import timezone
 
+from cases.intake import message_receive
 from cases.mail.parse import ParsedEmail, Unparseable, clean_text, email_parse, one_line
-from cases.models import Case, CaseEvent, Message, QuarantinedEmail
-from cases.services import Actor, message_receive
+from cases.models import Case, Message, QuarantinedEmail
+from cases.transitions import Actor, case_record
 
 logger = logging.getLogger(__name__)
 
@@ -234,19 +235,14 @@ def quarantined_email_release(*, pk: int, user) -> Release:
         if result.status == IngestResult.QUARANTINED:
             # Intake found this very row (same bytes, same SHA-256) and left it as it was.
             return Release(Release.STILL_QUARANTINED, result)
-        case = result.case
-        actor = Actor.staff(user)
         # On the case's event log, not in `AuditEntry`: its actions are a closed list (a new
         # one is a migration of review), and this is about one case and one message. No
         # personal data: the reason only by its kind ("rate limit: <address> sent …").
-        CaseEvent.objects.create(
-            case=case,
+        case_record(
+            case=result.case,
             name=RELEASED_EVENT,
-            from_state=case.state,
-            to_state=case.state,
-            actor_kind=actor.kind,
-            actor_user=user,
-            data={
+            actor=Actor.staff(user),
+            payload={
                 "message": result.message.pk,
                 "quarantined_email": quarantined.pk,
                 "quarantined_for": quarantined.reason.split(":", 1)[0][:60],

@@ -189,6 +189,10 @@ class Case(ConcurrentTransitionMixin, models.Model):
         self.priority = priority
         self.due_at = self.created_at + timedelta(hours=SLA_HOURS[Priority(priority)])
 
+    def assign(self, user) -> None:
+        """The one writer of the assignee: a claim, or taking the case over (on the locked row)."""
+        self.assignee = user
+
     # Guards: pure predicates over stored facts.
     def has_suggestion(self) -> bool:
         return self.current_suggestion_id is not None
@@ -214,6 +218,8 @@ class Case(ConcurrentTransitionMixin, models.Model):
         return State.RESOLVED
 
     # Transitions. Bodies stay empty of side effects: `case_transition` records and enqueues.
+    # `custom["form"]` is what each takes (django-fsm-2's way of declaring a transition's
+    # form); the others take `TransitionForm`: a comment, the state seen, the suggestion.
     @transition(
         field=state,
         source=State.NEW,
@@ -253,7 +259,11 @@ class Case(ConcurrentTransitionMixin, models.Model):
         target=RETURN_VALUE(State.RESOLVED, State.AWAITING_CUSTOMER),
         conditions=[has_suggestion],
         permission=may_decide,
-        custom={"by": {STAFF}, "label": _("Amend and approve")},
+        custom={
+            "by": {STAFF},
+            "label": _("Amend and approve"),
+            "form": "cases.transitions.forms.AmendForm",
+        },
     )
     def amend(self, action: str = ""):
         return self.target_for(action or self.current_suggestion.action)
@@ -266,14 +276,18 @@ class Case(ConcurrentTransitionMixin, models.Model):
         custom={"by": {STAFF}, "label": _("Take over")},
     )
     def take_over(self, user=None):
-        self.assignee = user
+        self.assign(user)
 
     @transition(
         field=state,
         source=[State.IN_REVIEW, State.IN_PROGRESS],
         target=State.ESCALATED,
         permission=may_work,
-        custom={"by": {STAFF}, "label": _("Escalate")},
+        custom={
+            "by": {STAFF},
+            "label": _("Escalate"),
+            "form": "cases.transitions.forms.EscalateForm",
+        },
     )
     def escalate(self):
         pass
@@ -283,7 +297,11 @@ class Case(ConcurrentTransitionMixin, models.Model):
         source=State.IN_PROGRESS,
         target=State.RESOLVED,
         permission=may_work,
-        custom={"by": {STAFF}, "label": _("Reply and resolve")},
+        custom={
+            "by": {STAFF},
+            "label": _("Reply and resolve"),
+            "form": "cases.transitions.forms.ReplyForm",
+        },
     )
     def reply(self):
         pass
@@ -293,7 +311,11 @@ class Case(ConcurrentTransitionMixin, models.Model):
         source=State.IN_PROGRESS,
         target=State.AWAITING_CUSTOMER,
         permission=may_work,
-        custom={"by": {STAFF}, "label": _("Propose to customer")},
+        custom={
+            "by": {STAFF},
+            "label": _("Propose to customer"),
+            "form": "cases.transitions.forms.ProposeForm",
+        },
     )
     def propose(self):
         pass
@@ -304,7 +326,11 @@ class Case(ConcurrentTransitionMixin, models.Model):
         target=State.RESOLVED,
         conditions=[has_open_confirmation],
         permission=nobody,
-        custom={"by": {CUSTOMER}, "label": _("Customer accepts")},
+        custom={
+            "by": {CUSTOMER},
+            "label": _("Customer accepts"),
+            "form": "cases.transitions.forms.CustomerAcceptForm",
+        },
     )
     def customer_accept(self):
         pass
@@ -315,7 +341,11 @@ class Case(ConcurrentTransitionMixin, models.Model):
         target=State.IN_REVIEW,
         conditions=[has_open_confirmation],
         permission=nobody,
-        custom={"by": {CUSTOMER}, "label": _("Customer declines")},
+        custom={
+            "by": {CUSTOMER},
+            "label": _("Customer declines"),
+            "form": "cases.transitions.forms.CustomerDeclineForm",
+        },
     )
     def customer_decline(self):
         pass
@@ -338,7 +368,11 @@ class Case(ConcurrentTransitionMixin, models.Model):
         source=[State.RESOLVED, State.AWAITING_CUSTOMER],
         target=State.IN_REVIEW,
         permission=nobody,
-        custom={"by": {SYSTEM, CUSTOMER}, "label": _("Reopen")},
+        custom={
+            "by": {SYSTEM, CUSTOMER},
+            "label": _("Reopen"),
+            "form": "cases.transitions.forms.ReopenForm",
+        },
     )
     def reopen(self):
         pass

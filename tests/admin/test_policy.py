@@ -7,8 +7,8 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from cases.intake import message_receive
 from cases.models import CaseEvent, State
-from cases.services import message_receive
 from review.evidence import what_if
 from review.models import Intent, PolicyVersion, TrainingExample
 from review.services import model_train, suggestion_create

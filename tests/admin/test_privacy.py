@@ -12,6 +12,7 @@ from django.core.files.base import ContentFile
 from django.db import models
 from django.urls import reverse
 
+from cases.intake import message_receive
 from cases.models import (
     ActionKind,
     Attachment,
@@ -24,7 +25,7 @@ from cases.models import (
     WebhookDelivery,
     WebhookEndpoint,
 )
-from cases.services import Actor, case_transition, message_receive
+from cases.transitions import Actor, case_transition
 from customers.models import ConfirmationRequest, Customer, EmailOutbox
 from customers.privacy import ERASED, NOT_EXPORTED, ExportEncoder
 from customers.services import confirmation_decide

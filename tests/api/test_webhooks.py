@@ -20,7 +20,7 @@ from rest_framework.test import APIClient
 
 from cases import webhooks
 from cases.models import CaseEvent, State, WebhookDelivery, WebhookEndpoint
-from cases.services import Actor, case_transition
+from cases.transitions import Actor, case_transition
 from customers.models import ConfirmationRequest
 from tests.factories import case_in
 

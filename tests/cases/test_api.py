@@ -18,7 +18,7 @@ from rest_framework.test import APIClient
 from rest_framework.throttling import ScopedRateThrottle
 
 from cases.models import ActionKind, Case, CaseEvent, Message, State
-from cases.services import Actor, case_transition
+from cases.transitions import Actor, case_transition
 from customers.models import Customer
 from tests.factories import MessageFactory, UserFactory, case_in
 

@@ -4,7 +4,7 @@ import pytest
 from django.db import DatabaseError, connection, transaction
 
 from cases.models import AppendOnlyError, CaseEvent, State
-from cases.services import Actor, case_transition
+from cases.transitions import Actor, case_transition
 from tests.factories import case_in
 
 

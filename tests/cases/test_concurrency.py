@@ -5,8 +5,9 @@ from django.db import transaction
 from django_q.conf import Conf
 from django_q.models import OrmQ
 
+from cases.intake import message_receive
 from cases.models import CaseEvent, State
-from cases.services import Actor, TransitionConflict, case_transition, message_receive
+from cases.transitions import Actor, TransitionConflict, case_transition
 from review.models import ReviewItem
 from tests.factories import UserFactory, case_in
 from tests.threads import in_threads

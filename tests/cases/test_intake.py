@@ -1,7 +1,7 @@
 """Intake threading at the service level: follow-ups of closed cases."""
 
+from cases.intake import message_receive
 from cases.models import Case, State
-from cases.services import message_receive
 from tests.factories import case_in
 
 

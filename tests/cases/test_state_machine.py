@@ -7,7 +7,7 @@ from django.core import mail
 from django.utils import timezone
 
 from cases.models import ActionKind, Case, CaseEvent, State, transitions_of
-from cases.services import (
+from cases.transitions import (
     Actor,
     InvalidPayload,
     TransitionConflict,
@@ -406,7 +406,7 @@ def test_expected_state_guards_against_acting_on_a_stale_page(agent):
 
 
 def test_unknown_transition_names_are_refused(agent):
-    from cases.services import UnknownTransition
+    from cases.transitions import UnknownTransition
 
     with pytest.raises(UnknownTransition):
         case_transition(case=case_in(State.NEW), name="delete", actor=Actor.staff(agent))

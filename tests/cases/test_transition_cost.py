@@ -15,9 +15,9 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from django_htmx.middleware import HtmxDetails
 
-from cases import services, views, webhooks
+from cases import views, webhooks
 from cases.models import Case, State, WebhookDelivery, WebhookEndpoint, transitions_of
-from cases.services import Actor, case_transition
+from cases.transitions import Actor, case_transition, handlers
 from tests.factories import case_in
 
 HTMX = {"HTTP_HX_REQUEST": "true", "HTTP_HX_TARGET": "case-main"}
@@ -129,14 +129,14 @@ def test_the_fields_each_transition_changes_reach_the_database(supervisor):
 
 def test_a_field_a_handler_sets_is_saved_without_being_listed_anywhere(supervisor, monkeypatch):
     """A future handler that sets another column (or changes a JSON one in place) is covered."""
-    take_over = services.HANDLERS["take_over"]
+    take_over = handlers.HANDLERS["take_over"]
 
-    def take_over_and_more(case, actor, data):
-        case.subject = "Renamed by the handler"
-        case.proposal["note"] = "changed in place"
-        return take_over(case, actor, data)
+    def take_over_and_more(step):
+        step.case.subject = "Renamed by the handler"
+        step.case.proposal["note"] = "changed in place"
+        return take_over(step)
 
-    monkeypatch.setitem(services.HANDLERS, "take_over", take_over_and_more)
+    monkeypatch.setitem(handlers.HANDLERS, "take_over", take_over_and_more)
     case = case_in(State.IN_REVIEW)
     case_transition(case=case, name="take_over", actor=Actor.staff(supervisor))
     case.refresh_from_db()

@@ -13,8 +13,8 @@ import pytest
 from django.core import mail
 from django.urls import reverse
 
+from cases.intake import message_receive
 from cases.models import ActionKind, CaseEvent
-from cases.services import message_receive
 from customers.models import ConfirmationRequest, EmailOutbox
 from review.models import ReviewItem, TrainingExample
 from review.services import suggestion_create

@@ -12,11 +12,10 @@ from django.db import connection, transaction
 from django.test import Client
 from django.utils import timezone
 
-from cases.models import Case, Message, State
-from cases.services import Actor, TransitionConflict, case_transition
+from cases.models import Case, Message, State, WebhookDelivery, WebhookEndpoint
+from cases.transitions import Actor, TransitionConflict, case_transition
 from customers.models import ConfirmationRequest, EmailOutbox
 from customers.services import confirmation_decide
-from customers.signals import decision_recorded
 from customers.tasks import email_send, remind_confirmations
 from tests.customers.conftest import link_path, token_in
 from tests.factories import CustomerFactory, MessageFactory, UserFactory, case_in
@@ -330,53 +329,58 @@ def test_a_reply_carries_the_did_it_help_link_in_the_customers_language(
     assert '<html lang="de">' in page and "Hat Ihnen unsere Antwort geholfen?" in page
 
 
-# The hook for downstream systems.
+# What downstream systems hear of a decision: the webhook `customer.decided`, an outbox row
+# written in the decision's own transaction (it replaced a signal that only tests received).
 
 
 @pytest.fixture
-def recorded():
-    calls = []
+def recorded(db):
+    """The customer.decided events queued for a subscribed endpoint, as their `data`."""
+    WebhookEndpoint.objects.create(
+        url="https://erp.example/hooks", event_types=["customer.decided"]
+    )
 
-    def receiver(sender, **kwargs):
-        calls.append(kwargs)
+    def decided():
+        deliveries = WebhookDelivery.objects.filter(event_type="customer.decided").order_by("pk")
+        return [delivery.payload["data"] for delivery in deliveries]
 
-    decision_recorded.connect(receiver)
-    yield calls
-    decision_recorded.disconnect(receiver)
+    return decided
 
 
-def test_decision_recorded_fires_once_after_the_commit_with_the_outcome(
+def test_a_decision_is_announced_once_in_its_transaction_with_the_outcome(
     asking, recorded, django_capture_on_commit_callbacks
 ):
     case, confirmation = asking()
     case.refresh_from_db()
-    with django_capture_on_commit_callbacks(execute=True):
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
         confirmation_decide(confirmation=confirmation, decision="accept", option=OPTIONS[1]["id"])
-        assert recorded == []  # not before the commit
-    assert len(recorded) == 1
-    call = recorded[0]
-    assert call["case"].pk == case.pk and call["confirmation"].pk == confirmation.pk
-    assert call["outcome"] == {"accepted": True, "comment": "", "option": OPTIONS[1]}
+        assert len(recorded()) == 1  # written with the decision, before the commit
+    assert callbacks  # and delivered after it
+    call = recorded()[0]
+    assert call["reference"] == case.reference and call["kind"] == confirmation.kind
+    assert call["outcome"] == {"decision": "accepted", "comment": "", "option": OPTIONS[1]}
 
     with django_capture_on_commit_callbacks(execute=True), pytest.raises(TransitionConflict):
         confirmation_decide(confirmation=confirmation, decision="accept", option=OPTIONS[0]["id"])
-    assert len(recorded) == 1
+    assert len(recorded()) == 1
 
 
-def test_decision_recorded_reports_a_decline_with_its_comment(
+def test_a_decline_is_announced_with_its_comment(
     asking, recorded, django_capture_on_commit_callbacks
 ):
     _case, confirmation = asking()
     with django_capture_on_commit_callbacks(execute=True):
         confirmation_decide(confirmation=confirmation, decision="decline", comment="Too late")
-    assert [call["outcome"] for call in recorded] == [{"accepted": False, "comment": "Too late"}]
+    assert [call["outcome"] for call in recorded()] == [
+        {"decision": "declined", "wants_human": False, "comment": "Too late"}
+    ]
 
 
 class Boom(Exception):
     pass
 
 
-def test_decision_recorded_does_not_fire_when_the_transaction_rolls_back(
+def test_nothing_is_announced_when_the_decision_rolls_back(
     asking, recorded, django_capture_on_commit_callbacks
 ):
     case, confirmation = asking()
@@ -388,7 +392,7 @@ def test_decision_recorded_does_not_fire_when_the_transaction_rolls_back(
         confirmation_decide(confirmation=confirmation, decision="accept", option=OPTIONS[0]["id"])
         raise Boom
     assert callbacks == []
-    assert recorded == []
+    assert recorded() == []
     assert mail.outbox == []
     confirmation.refresh_from_db()
     case.refresh_from_db()

@@ -18,8 +18,9 @@ from django.db import connection
 from django.test import Client
 from django.utils import timezone
 
+from cases.jobs import expire_confirmations
 from cases.models import Case, CaseEvent, State
-from cases.services import Actor, TransitionConflict, case_transition, expire_confirmations
+from cases.transitions import Actor, TransitionConflict, case_transition
 from customers.models import ConfirmationRequest, EmailOutbox
 from customers.services import confirmation_decide
 from customers.views import SESSION_TOKEN

@@ -4,7 +4,7 @@ from pathlib import Path
 import pytest
 
 from cases.models import Case, Message, State
-from cases.services import new_message_id
+from cases.outbound import new_message_id
 from customers.models import Customer, EmailOutbox
 from tests.factories import MessageFactory, case_in
 from tests.mail.corpus import World

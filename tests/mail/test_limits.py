@@ -9,7 +9,7 @@ from django.db import DataError, OperationalError
 from django.urls import reverse
 from django_q.models import Schedule
 
-from cases import services
+from cases import intake as case_intake
 from cases.mail import intake
 from cases.mail.intake import IngestResult, email_ingest
 from cases.models import Attachment, Message, QuarantinedEmail
@@ -112,7 +112,7 @@ def test_files_of_a_rolled_back_message_are_removed(monkeypatch, media_root):
     def fail(*args):
         raise RuntimeError("boom")
 
-    monkeypatch.setattr(services, "after_message", fail)
+    monkeypatch.setattr(case_intake, "after_message", fail)
     with pytest.raises(RuntimeError):
         email_ingest(with_pdf("rollback"), source="test")
 

@@ -8,7 +8,7 @@ from django.core import mail
 
 from cases.mail.intake import IngestResult, email_ingest
 from cases.models import Case, CaseEvent, Message, State
-from cases.services import Actor, case_transition
+from cases.transitions import Actor, case_transition
 from customers.models import ConfirmationRequest, Customer
 from tests.factories import UserFactory, case_in
 

@@ -9,7 +9,7 @@ from django.utils import timezone
 from django_q.models import Schedule
 
 from cases.models import ActionKind, State
-from cases.services import Actor, case_transition
+from cases.transitions import Actor, case_transition
 from customers.services import confirmation_decide
 from review.models import TrainingExample
 from tests.factories import IntentFactory, case_in

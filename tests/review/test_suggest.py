@@ -4,8 +4,8 @@ import pytest
 from django.core import mail
 from django.core.management import call_command
 
+from cases.intake import message_receive
 from cases.models import ActionKind, CaseEvent, State
-from cases.services import message_receive
 from review.models import Intent, ModelVersion, Suggestion, TrainingExample
 from review.services import active_classifier, model_train, suggestion_create
 from tests.factories import IntentFactory

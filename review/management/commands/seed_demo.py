@@ -9,9 +9,10 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 from rest_framework.authtoken.models import Token
 
+from cases.intake import message_receive
 from cases.models import State
 from cases.roles import ensure_roles
-from cases.services import Actor, TransitionError, case_transition, message_receive
+from cases.transitions import Actor, TransitionError, case_transition
 from review.demo import demo_intents, demo_messages
 from review.models import Intent, ModelVersion, TrainingExample
 from review.services import model_train, suggestion_create

@@ -1,0 +1,306 @@
+"""One form per transition: the contract of what each transition takes.
+
+Each transition names its form on the FSM (`custom={"form": ...}`, django-fsm-2's way). The
+transition path validates every payload with it, before any lock is taken; the admin's
+transition buttons use the same forms, and the REST API's request schema is built from them.
+Payloads come as JSON objects from the API and as form posts from the workspace and the
+admin: the fields take both.
+"""
+
+import re
+from functools import cache
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.module_loading import import_string
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from cases.models import ActionKind, transitions_of
+from cases.transitions.errors import InvalidPayload
+
+MAX_TEXT = 20_000
+SURROGATE = re.compile("[\ud800-\udfff]")
+
+# A refusal's one-line message, by the error's code (first by field and code).
+SUMMARIES = {
+    "required": gettext_lazy("%(field)s is required."),
+    "max_length": gettext_lazy("%(field)s is too long."),
+    "type": gettext_lazy("%(field)s must be text."),
+    "nul": gettext_lazy("%(field)s contains NUL characters."),
+    "unicode": gettext_lazy("%(field)s is not valid Unicode."),
+    "invalid_choice": gettext_lazy("Unknown %(field)s."),
+    "options_count": gettext_lazy("options must be a list of 1 to 10."),
+    "option_label": gettext_lazy("Each option needs a label."),
+    "option_ids": gettext_lazy("Option ids must be distinct."),
+    "adjustment_type": gettext_lazy("adjustment must be an object."),
+    ("suggestion", "invalid"): gettext_lazy("suggestion must be an id."),
+}
+
+
+def clean_text(value, *, limit: int = MAX_TEXT) -> str:
+    """Text as the database can store it: stripped, no NUL, no lone surrogates, not too long."""
+    if value is None:
+        return ""
+    if not isinstance(value, str):
+        raise ValidationError(_("Must be text."), code="type")
+    value = value.strip()
+    if "\x00" in value:
+        raise ValidationError(_("NUL is not allowed."), code="nul")
+    if SURROGATE.search(value):
+        # JSON's \uXXXX escapes can carry lone surrogates, which no database stores as text.
+        raise ValidationError(_("Not valid Unicode."), code="unicode")
+    if len(value) > limit:
+        raise ValidationError(
+            _("At most %(limit)d characters.") % {"limit": limit}, code="max_length"
+        )
+    return value
+
+
+class TextField(forms.Field):
+    widget = forms.Textarea
+
+    def __init__(self, *, max_length: int = MAX_TEXT, **kwargs):
+        self.max_length = max_length
+        kwargs.setdefault("required", False)
+        super().__init__(**kwargs)
+
+    def to_python(self, value) -> str:
+        return clean_text(value, limit=self.max_length)
+
+
+class LineField(TextField):
+    widget = forms.TextInput
+
+
+class OptionsField(forms.Field):
+    """1 to 10 options, each `{"id", "label"}`; plain labels (or lines of text) get ids 1, 2, …"""
+
+    widget = forms.Textarea
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("required", False)
+        kwargs.setdefault("help_text", gettext_lazy("One option per line, e.g. delivery dates."))
+        super().__init__(**kwargs)
+
+    def to_python(self, value) -> list[dict]:
+        if value in (None, "", []):
+            return []
+        if isinstance(value, str):
+            value = [line.strip() for line in value.splitlines() if line.strip()]
+        if not isinstance(value, list) or not 1 <= len(value) <= 10:
+            raise ValidationError("1 to 10 items.", code="options_count")
+        options = []
+        for index, item in enumerate(value, start=1):
+            if isinstance(item, str):
+                item = {"id": str(index), "label": item}
+            if not isinstance(item, dict) or not str(item.get("label", "")).strip():
+                raise ValidationError("Needs a label.", code="option_label")
+            label = clean_text(str(item["label"]), limit=200)
+            options.append({"id": str(item.get("id") or index)[:40], "label": label})
+        if len({option["id"] for option in options}) != len(options):
+            raise ValidationError("Duplicate id.", code="option_ids")
+        return options
+
+
+class AdjustmentField(forms.Field):
+    """What changes for the customer, as names and values (`key: value` lines in a form)."""
+
+    widget = forms.Textarea
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("required", False)
+        kwargs.setdefault("help_text", gettext_lazy("One change per line, as name: value."))
+        super().__init__(**kwargs)
+
+    def to_python(self, value) -> dict:
+        if value in (None, "", {}):
+            return {}
+        if isinstance(value, str):
+            lines = [line.partition(":") for line in value.splitlines() if line.strip()]
+            value = {k.strip(): v.strip() for k, sep, v in lines if sep}
+        if not isinstance(value, dict) or not value:
+            raise ValidationError("Must be an object.", code="adjustment_type")
+        return {
+            clean_text(str(k), limit=40): clean_text(str(v), limit=1000) for k, v in value.items()
+        }
+
+
+class Vocabulary:
+    """Choices an app above the core supplies, registered in its `AppConfig.ready()`.
+
+    The intents are the AI's (review's): the amend form offers them without the core
+    importing the AI. Read when a form is validated or shown, never at import.
+    """
+
+    def __init__(self):
+        self._source = None
+
+    def provide(self, source) -> None:
+        self._source = source
+
+    def __call__(self) -> list[tuple[str, str]]:
+        return list(self._source()) if self._source else []
+
+
+INTENTS = Vocabulary()
+
+
+class PayloadForm(forms.Form):
+    """A payload of the path: validated into the data its handler reads, or refused."""
+
+    def payload(self) -> dict:
+        """The cleaned data the handler reads: what was given, nothing empty."""
+        return {k: v for k, v in self.cleaned_data.items() if v not in ("", None, [], {}, False)}
+
+    def refusal(self) -> InvalidPayload:
+        """The first error as one line, and every field's messages."""
+        errors = {name: [str(m) for m in messages] for name, messages in self.errors.items()}
+        name, error = next((name, e) for name, errs in self.errors.as_data().items() for e in errs)
+        summary = SUMMARIES.get((name, error.code)) or SUMMARIES.get(error.code)
+        message = str(summary) % {"field": name} if summary else " ".join(error.messages)
+        return InvalidPayload(message, errors)
+
+
+class TransitionForm(PayloadForm):
+    """What every transition takes: a comment, the state the caller saw, the suggestion."""
+
+    comment = TextField(
+        label=gettext_lazy("Comment"), help_text=gettext_lazy("Why; kept in the event.")
+    )
+    expected_state = LineField(max_length=20, widget=forms.HiddenInput)
+    suggestion = forms.IntegerField(
+        required=False,
+        widget=forms.HiddenInput,
+        error_messages={"invalid": "Not an id."},
+        help_text=gettext_lazy("The suggestion the caller decided on (approve, amend)."),
+    )
+
+    def payload(self) -> dict:
+        return super().payload() | {"comment": self.cleaned_data.get("comment", "")}
+
+
+class NoteForm(PayloadForm):
+    """A note for colleagues on the case's timeline; the customer never sees it."""
+
+    note = TextField(max_length=5000, required=True, label=gettext_lazy("Note"))
+
+
+NOTE_REFUSED = gettext_lazy("A note needs text (at most 5000 characters).")
+SUMMARIES.update(
+    {("note", code): NOTE_REFUSED for code in ("required", "max_length", "nul", "unicode", "type")}
+)
+
+
+class EscalateForm(TransitionForm):
+    reason = TextField(max_length=2000, required=True, label=gettext_lazy("Reason"))
+
+
+class ReplyForm(TransitionForm):
+    text = TextField(required=True, label=gettext_lazy("Reply to the customer"))
+
+
+class ProposeForm(TransitionForm):
+    options = OptionsField(label=gettext_lazy("Options"))
+    adjustment = AdjustmentField(label=gettext_lazy("Adjustment"))
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("options") and not data.get("adjustment") and not self.errors:
+            self.add_error(
+                "options",
+                ValidationError(_("Give options or an adjustment."), code="nothing_proposed"),
+            )
+        return data
+
+
+SUMMARIES["nothing_proposed"] = gettext_lazy("A proposal needs options or an adjustment.")
+
+
+class AmendForm(TransitionForm):
+    """What a person changes in the AI's proposal before it goes out; at least one thing."""
+
+    intent = forms.ChoiceField(
+        required=False,
+        choices=lambda: [("", "—"), *INTENTS()],
+        label=gettext_lazy("Intent"),
+        help_text=gettext_lazy("The corrected intent, by its slug."),
+    )
+    action = forms.ChoiceField(
+        required=False,
+        choices=[
+            ("", "—"),
+            *[(v, label) for v, label in ActionKind.choices if v != ActionKind.MANUAL],
+        ],
+        label=gettext_lazy("Action"),
+    )
+    reply = TextField(label=gettext_lazy("Corrected reply"))
+    options = OptionsField(label=gettext_lazy("Options"))
+    adjustment = AdjustmentField(label=gettext_lazy("Adjustment"))
+
+    AMENDABLE = ("intent", "action", "reply", "options", "adjustment")
+
+    def payload(self) -> dict:
+        """The changes travel together as `amendment` (the intent by its slug)."""
+        data = super().payload()
+        return {k: v for k, v in data.items() if k not in self.AMENDABLE} | {
+            "amendment": {k: data[k] for k in self.AMENDABLE if k in data}
+        }
+
+    def clean(self):
+        data = super().clean()
+        if not self.errors and not any(data.get(name) for name in self.AMENDABLE):
+            self.add_error(
+                "reply",
+                ValidationError(
+                    _("Change at least one thing, or approve instead."), code="nothing_amended"
+                ),
+            )
+        return data
+
+
+SUMMARIES["nothing_amended"] = gettext_lazy(
+    "An amendment changes the intent, action, reply, options or adjustment."
+)
+
+
+class CustomerAcceptForm(TransitionForm):
+    option = LineField(max_length=40, help_text=gettext_lazy("The chosen option's id (choose)."))
+
+
+class CustomerDeclineForm(TransitionForm):
+    wants_human = forms.BooleanField(required=False)
+
+
+class ReopenForm(CustomerDeclineForm):
+    reason_code = forms.ChoiceField(
+        required=False,
+        choices=[
+            ("customer_replied", "customer_replied"),
+            ("customer_feedback_negative", "customer_feedback_negative"),
+        ],
+    )
+
+    def payload(self) -> dict:
+        return super().payload() | {
+            "reason_code": self.cleaned_data.get("reason_code") or "customer_replied"
+        }
+
+
+@cache
+def transition_form(name: str) -> type[TransitionForm]:
+    """The form a transition declares on the FSM, or the plain one."""
+    declared = transitions_of()[name][0].custom.get("form")
+    return import_string(declared) if declared else TransitionForm
+
+
+def payload_validate(form_class: type[TransitionForm], payload) -> dict:
+    """The payload as the form cleans it, or an `InvalidPayload` naming the fields."""
+    if payload is None:
+        payload = {}
+    if not isinstance(payload, dict):
+        raise InvalidPayload(_("The payload must be a JSON object."))
+    form = form_class(data=payload)
+    if not form.is_valid():
+        raise form.refusal()
+    return form.payload()

@@ -1,0 +1,283 @@
+"""The core's own work for each transition and each recorded action, on the locked case.
+
+A transition's handler calls its FSM method exactly once and does what belongs to the case
+workflow: the reply, the question to the customer, timestamps, the customer's decision. What
+other apps do on a transition (review items, training examples, emails to the customer) they
+register as effects (`cases.transitions.effects`). The path records what the step reports.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from cases.background import enqueue
+from cases.models import CUSTOMER, STAFF, SYSTEM, ActionKind, Message, State
+from cases.outbound import outbound_message
+from cases.transitions.errors import InvalidPayload, TransitionConflict
+from cases.transitions.forms import NoteForm, TransitionForm
+from cases.transitions.step import Step
+from customers.models import ConfirmationRequest
+
+
+def proposal_of(suggestion) -> dict:
+    """What the AI proposes to send: the action, the reply, options or an adjustment."""
+    return {
+        "action": suggestion.action,
+        "reply": suggestion.draft_reply,
+        "options": suggestion.options,
+        "adjustment": suggestion.adjustment,
+    }
+
+
+def carry_out(step: Step, proposal: dict, *, author: str) -> None:
+    """Do what the approved proposal says: reply, or ask the customer to decide."""
+    case = step.case
+    if case.state == State.RESOLVED:
+        case.resolved_at = timezone.now()
+        if proposal["reply"]:
+            # The reply carries a "did this help?" link: the customer's feedback.
+            step.issued = ConfirmationRequest.issue(
+                case=case, kind=ConfirmationRequest.Kind.FEEDBACK
+            )
+            message = outbound_message(case, proposal["reply"], author=author, user=step.actor.user)
+            step.event_data["message"] = message.pk
+            step.on_commit(lambda: enqueue("cases.tasks.message_send", message.pk))
+        return
+    case.proposal_version += 1
+    kind = ConfirmationRequest.Kind(proposal["action"])
+    case.proposal = {
+        "kind": kind.value,
+        "options": proposal["options"],
+        "adjustment": proposal["adjustment"],
+        "text": proposal["reply"],
+    }
+    step.issued = ConfirmationRequest.issue(
+        case=case, kind=kind, options=proposal["options"], adjustment=proposal["adjustment"]
+    )
+    step.event_data["confirmation"] = step.issued.pk
+    step.event_data["proposal_version"] = case.proposal_version
+
+
+def handle_automate(step: Step) -> None:
+    suggestion = step.case.current_suggestion
+    step.case.automate()
+    step.reason_codes = list(suggestion.reason_codes)
+    carry_out(step, proposal_of(suggestion), author=Message.AuthorKind.AI)
+
+
+def handle_route_to_review(step: Step) -> None:
+    step.case.route_to_review()
+    step.reason_codes = list(step.case.current_suggestion.reason_codes)
+
+
+def handle_approve(step: Step) -> None:
+    """Approve (or amend): what goes out is the AI's proposal with the person's changes."""
+    changes = {k: v for k, v in step.amendment.items() if k != "intent"}
+    proposal = proposal_of(step.case.current_suggestion) | changes
+    if proposal["action"] == ActionKind.MANUAL:
+        raise InvalidPayload(
+            _("A manual suggestion cannot be approved: take the case over, or amend the action."),
+            {"action": ["Manual handling needs a person: take over."]},
+        )
+    if proposal["action"] == ActionKind.CHOOSE and not proposal["options"]:
+        raise InvalidPayload(_("A choice needs options."), {"options": [_("Give options.")]})
+    getattr(step.case, step.name)(action=proposal["action"])
+    if step.amendment:
+        step.event_data["amended"] = sorted(step.amendment)
+    carry_out(step, proposal, author=Message.AuthorKind.AGENT)
+
+
+def handle_take_over(step: Step) -> None:
+    step.case.take_over(user=step.actor.user)
+    step.event_data = {"assignee": step.actor.user.get_username()}
+
+
+def handle_escalate(step: Step) -> None:
+    step.case.escalate()
+    step.reason_codes = ["escalated"]
+
+
+def handle_reply(step: Step) -> None:
+    step.case.reply()
+    proposal = {
+        "action": ActionKind.REPLY,
+        "reply": step.data["text"],
+        "options": [],
+        "adjustment": {},
+    }
+    carry_out(step, proposal, author=Message.AuthorKind.AGENT)
+
+
+def handle_propose(step: Step) -> None:
+    step.case.propose()
+    proposal = {
+        "action": ActionKind.CHOOSE if step.data.get("options") else ActionKind.CONFIRM,
+        "reply": step.data.get("comment", ""),
+        "options": step.data.get("options", []),
+        "adjustment": step.data.get("adjustment", {}),
+    }
+    carry_out(step, proposal, author=Message.AuthorKind.AGENT)
+
+
+def customer_confirmation(step: Step, kind=None) -> ConfirmationRequest:
+    """The actor's confirmation must be this case's open one, for the current proposal; locked."""
+    case, confirmation = step.case, step.actor.confirmation
+    if (
+        confirmation is None
+        or confirmation.case_id != case.pk
+        or (kind is None and confirmation.proposal_version != case.proposal_version)
+        or (kind is not None and confirmation.kind != kind)
+    ):
+        raise TransitionConflict(_("This link is no longer valid for the case's current proposal."))
+    locked = ConfirmationRequest.objects.select_for_update().get(pk=confirmation.pk)
+    if not locked.is_open:
+        if kind == ConfirmationRequest.Kind.FEEDBACK:
+            raise TransitionConflict(_("This question has been answered already."))
+        raise TransitionConflict(_("This link is no longer valid for the case's current proposal."))
+    return locked
+
+
+def settle(step: Step, confirmation: ConfirmationRequest, status: str, outcome: dict) -> None:
+    confirmation.status = status
+    confirmation.outcome = outcome
+    confirmation.decided_at = timezone.now()
+    confirmation.save(update_fields=["status", "outcome", "decided_at"])
+    step.settled = confirmation
+
+
+def handle_customer_accept(step: Step) -> None:
+    confirmation = customer_confirmation(step)
+    outcome = {"accepted": True, "comment": step.data.get("comment", "")}
+    if confirmation.kind == ConfirmationRequest.Kind.CHOOSE:
+        if step.data.get("option") not in confirmation.option_ids():
+            raise InvalidPayload(
+                _("Choose one of the offered options."), {"option": [_("Not offered.")]}
+            )
+        outcome["option"] = next(
+            o for o in confirmation.options if str(o["id"]) == step.data["option"]
+        )
+    else:
+        outcome["adjustment"] = confirmation.adjustment
+    step.case.customer_accept()
+    step.case.outcome = outcome
+    step.case.resolved_at = timezone.now()
+    settle(step, confirmation, ConfirmationRequest.Status.ACCEPTED, outcome)
+    step.event_data = outcome
+
+
+def handle_customer_decline(step: Step) -> None:
+    confirmation = customer_confirmation(step)
+    outcome = {"accepted": False, "comment": step.data.get("comment", "")}
+    step.reason_codes = ["customer_declined"]
+    if step.data.get("wants_human"):
+        outcome["wants_human"] = True
+        step.reason_codes.append("customer_asked_for_human")
+    step.case.customer_decline()
+    settle(step, confirmation, ConfirmationRequest.Status.DECLINED, outcome)
+    step.event_data = outcome
+
+
+def handle_expire(step: Step) -> None:
+    step.case.expire()
+    step.case.confirmations.pending().update(status=ConfirmationRequest.Status.EXPIRED)
+    step.reason_codes = ["customer_no_answer"]
+
+
+def handle_reopen(step: Step) -> None:
+    if step.actor.confirmation is not None:
+        # "It did not help": the feedback question is answered by this very reopening.
+        confirmation = customer_confirmation(step, kind=ConfirmationRequest.Kind.FEEDBACK)
+        outcome = {"helped": False, "comment": step.data.get("comment", "")}
+        settle(step, confirmation, ConfirmationRequest.Status.DECLINED, outcome)
+    step.case.reopen()
+    # A pending question is moot once the customer writes: the old link must not decide.
+    step.case.confirmations.pending().update(status=ConfirmationRequest.Status.SUPERSEDED)
+    step.case.resolved_at = None
+    step.reason_codes = [step.data["reason_code"]]
+    if step.data.get("wants_human"):
+        step.reason_codes.append("customer_asked_for_human")
+
+
+def handle_close(step: Step) -> None:
+    step.case.close()
+    step.case.closed_at = timezone.now()
+    # An unanswered "did it help?" lapses with the case: a closed case cannot reopen.
+    step.case.confirmations.pending().update(status=ConfirmationRequest.Status.EXPIRED)
+
+
+HANDLERS: dict[str, Callable[[Step], None]] = {
+    "automate": handle_automate,
+    "route_to_review": handle_route_to_review,
+    "approve": handle_approve,
+    "amend": handle_approve,
+    "take_over": handle_take_over,
+    "escalate": handle_escalate,
+    "reply": handle_reply,
+    "propose": handle_propose,
+    "customer_accept": handle_customer_accept,
+    "customer_decline": handle_customer_decline,
+    "expire": handle_expire,
+    "reopen": handle_reopen,
+    "close": handle_close,
+}
+
+
+# Recorded actions: what happens to a case without moving it, through the same locked path.
+
+
+def handle_note(step: Step) -> None:
+    step.comment = step.data["note"]
+
+
+def handle_claim(step: Step) -> None:
+    """Assign an unassigned case to the actor; two agents can't both win (the row is locked)."""
+    assignee = step.case.assignee
+    if assignee is not None and assignee.pk != step.actor.user.pk:
+        name = assignee.get_full_name() or assignee.get_username()
+        raise TransitionConflict(_("Already assigned to %(name)s.") % {"name": name})
+    step.case.assign(step.actor.user)
+    step.event_data = {"assignee": step.actor.user.get_username()}
+
+
+def handle_customer_feedback(step: Step) -> None:
+    """The customer says it helped: the question is answered, the case stays resolved."""
+    confirmation = customer_confirmation(step, kind=ConfirmationRequest.Kind.FEEDBACK)
+    outcome = {"helped": True, "comment": step.data.get("comment", "")}
+    settle(step, confirmation, ConfirmationRequest.Status.ACCEPTED, outcome)
+    step.event_data = outcome
+
+
+def handle_recorded(step: Step) -> None:
+    """An event the caller describes in full (a message arrived, a mail was released)."""
+    step.event_data = dict(step.data)
+
+
+@dataclass(frozen=True)
+class Action:
+    """A recorded action: who may take it, what it takes, and whether it names the AI's
+    suggestion in force (its model and policy version go into the event)."""
+
+    by: frozenset
+    handler: Callable[[Step], None]
+    form: type | None = None
+    event_name: str = ""
+    names_suggestion: bool = False
+
+
+ACTIONS: dict[str, Action] = {
+    "note": Action(by=frozenset({STAFF}), handler=handle_note, form=NoteForm),
+    "claim": Action(
+        by=frozenset({STAFF}), handler=handle_claim, form=TransitionForm, event_name="assigned"
+    ),
+    "customer_feedback": Action(
+        by=frozenset({CUSTOMER}),
+        handler=handle_customer_feedback,
+        form=TransitionForm,
+        names_suggestion=True,
+    ),
+    # Described by the core's own intake: the payload is the event's data as it is.
+    "message_received": Action(by=frozenset({CUSTOMER, SYSTEM}), handler=handle_recorded),
+    "email_released": Action(by=frozenset({STAFF}), handler=handle_recorded),
+}

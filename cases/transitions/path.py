@@ -1,0 +1,225 @@
+"""The one path that changes a case.
+
+Everything that moves a case (the suggestion job, the API, the admin, the workspace, the
+customer pages, scheduled jobs) calls `case_transition`; what happens to a case without moving
+it (a note, a claim, feedback, a message arriving) goes through `case_record`. Both validate
+the payload with the transition's form before any lock, lock the row, re-check who may act
+and the guard on the locked row, run the registered effects and the handler, save only what
+changed, write exactly one `CaseEvent`, queue its webhooks and register the effects for after
+the commit. A lost race is a `TransitionConflict`, never a double effect.
+"""
+
+import copy
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from django_fsm import can_proceed, has_transition_perm
+
+from cases.models import STAFF, TRANSITION_NAMES, Case, CaseEvent, State, transitions_of
+from cases.transitions import effects
+from cases.transitions.actors import Actor
+from cases.transitions.errors import (
+    TransitionConflict,
+    TransitionForbidden,
+    UnknownTransition,
+)
+from cases.transitions.forms import payload_validate, transition_form
+from cases.transitions.handlers import ACTIONS, HANDLERS
+from cases.transitions.step import Step
+from cases.webhooks import record_case_event
+
+assert set(HANDLERS) == set(TRANSITION_NAMES), "every transition needs its handler"
+
+# The locked case's related rows the handlers, the event and the workspace's re-rendered panel
+# read (`cases.views.after_action` renders the saved case as it is): one query instead of four.
+LOCKED_RELATED = (
+    "customer",
+    "assignee",
+    "current_suggestion__intent",
+    "current_suggestion__message",
+)
+
+
+def case_transition(
+    *,
+    case: Case | int | None = None,
+    reference: str = "",
+    name: str,
+    actor: Actor,
+    payload=None,
+) -> CaseEvent:
+    """Run transition `name` on the case for `actor`; return the one event it wrote.
+
+    The case is given as an instance or a pk (`case`), or by its `reference`: the workspace
+    posts references, and looking the case up first would read it twice. An unknown case is
+    `Case.DoesNotExist`. The event's `case` is the locked instance as saved.
+    """
+    if name not in TRANSITION_NAMES:
+        raise UnknownTransition(_("There is no transition called %(name)s.") % {"name": name})
+    data = payload_validate(transition_form(name), payload)
+    with transaction.atomic():
+        locked = lock(case, reference)
+        transition_check(locked, name, actor, data)
+        step = Step(case=locked, name=name, actor=actor, data=data, from_state=locked.state)
+        step.amendment = dict(data.get("amendment", {}))
+        return run(step, HANDLERS[name], names_suggestion=True, always_save=True)
+
+
+def case_record(
+    *,
+    case: Case | int | None = None,
+    reference: str = "",
+    name: str,
+    actor: Actor,
+    payload=None,
+) -> CaseEvent:
+    """Record action `name` (a note, a claim, feedback, …) on the locked case; its one event."""
+    action = ACTIONS.get(name)
+    if action is None:
+        raise UnknownTransition(_("There is no action called %(name)s.") % {"name": name})
+    data = payload_validate(action.form, payload) if action.form else dict(payload or {})
+    with transaction.atomic():
+        locked = lock(case, reference)
+        role_check(name, action.by, actor)
+        step = Step(case=locked, name=name, actor=actor, data=data, from_state=locked.state)
+        step.event_name = action.event_name
+        return run(step, action.handler, names_suggestion=action.names_suggestion)
+
+
+def lock(case: Case | int | None, reference: str) -> Case:
+    lookup = {"reference": reference} if reference else {"pk": getattr(case, "pk", case)}
+    return (
+        Case.objects.select_for_update(of=("self",)).select_related(*LOCKED_RELATED).get(**lookup)
+    )
+
+
+def run(step: Step, handler, *, names_suggestion: bool, always_save: bool = False) -> CaseEvent:
+    """Effects before, the handler, effects after; save, record, and hand on the rest."""
+    case = step.case
+    before = field_values(case)
+    effects.before.run(step)
+    if not step.held:
+        handler(step)
+        effects.after.run(step)
+    changed = changed_fields(before, case)
+    if always_save or changed != ["updated_at"]:
+        case.save(update_fields=changed)
+    event = CaseEvent.objects.record(
+        case,
+        step.event_name or step.name,
+        actor_kind=step.actor.kind,
+        actor_user=step.actor.user,
+        confirmation=step.actor.confirmation,
+        suggestion=case.current_suggestion if names_suggestion else None,
+        from_state=step.from_state,
+        reason_codes=step.reason_codes,
+        comment=step.comment
+        if step.comment is not None
+        else step.data.get("comment", "") or step.data.get("reason", ""),
+        data=step.event_data,
+    )
+    record_case_event(event)  # webhook outbox rows, in this transaction
+    for func in step.after_commit:
+        transaction.on_commit(func, robust=True)
+    return event
+
+
+def role_check(name: str, roles, actor: Actor) -> None:
+    if actor.role not in roles:
+        raise TransitionForbidden(
+            _("%(name)s is not available to %(role)s actors.") % {"name": name, "role": actor.role}
+        )
+    if actor.role == STAFF and not actor.user.has_perm("cases.work_case"):
+        raise TransitionForbidden(_("You may not work cases."))
+
+
+def transition_check(case: Case, name: str, actor: Actor, data: dict) -> None:
+    """Who may, whether the transition is possible from here, and its guard, on the locked row."""
+    role_check(name, transitions_of()[name][0].custom["by"], actor)
+    method = getattr(case, name)
+    expected = data.get("expected_state")
+    if (expected and expected != case.state) or not can_proceed(method, check_conditions=False):
+        raise conflict(case, name)
+    # The guard first: django-fsm-2's public permission check also requires it to be met.
+    if not can_proceed(method):
+        raise TransitionConflict(
+            _("%(name)s is not possible now: %(why)s.")
+            % {"name": name, "why": unmet_guard(case, name)}
+        )
+    if actor.role == STAFF and not has_transition_perm(method, actor.user):
+        raise TransitionForbidden(denial_reason(case, name, actor.user))
+    if data.get("suggestion") and data["suggestion"] != case.current_suggestion_id:
+        raise TransitionConflict(_("The suggestion changed since you looked; review the new one."))
+
+
+def field_values(case: Case) -> dict:
+    """The case's column values, JSON ones copied (a handler might change them in place)."""
+    values = {}
+    for f in Case._meta.concrete_fields:
+        value = f.value_from_object(case)
+        values[f.name] = copy.deepcopy(value) if isinstance(value, dict | list) else value
+    return values
+
+
+def changed_fields(before: dict, case: Case) -> list[str]:
+    """What the save writes: every column the handler changed, compared, not listed by hand.
+
+    Handlers set fields in several places (the FSM method: state and `assignee`; `carry_out`:
+    `proposal`, `proposal_version`, `resolved_at`; the handlers: `outcome`, `resolved_at`,
+    `closed_at`), and a field missing from a hand-kept list would be lost without an error.
+    `updated_at` is always written with them, and by every transition (also for a first
+    approval of four eyes, which changes nothing else). ConcurrentTransitionMixin's
+    `WHERE state = …` applies to this save as to any other.
+    """
+    changed = [
+        f.name
+        for f in Case._meta.concrete_fields
+        if not f.primary_key and f.value_from_object(case) != before[f.name]
+    ]
+    return [*changed, "updated_at"] if "updated_at" not in changed else changed
+
+
+def conflict(case: Case, name: str) -> TransitionConflict:
+    """Say who got there first, in words an agent understands."""
+    last = case.events.filter(to_state=case.state).select_related("actor_user").last()
+    if last is None:
+        return TransitionConflict(
+            _("%(name)s is not possible while the case is %(state)s.")
+            % {"name": name, "state": case.get_state_display()}
+        )
+    when = date_format(timezone.localtime(last.created_at), "H:i")
+    return TransitionConflict(
+        _("Already handled by %(actor)s at %(time)s: the case is now %(state)s.")
+        % {"actor": last.actor_display, "time": when, "state": case.get_state_display()},
+        errors={"state": case.state, "handled_by": last.actor_display},
+    )
+
+
+def unmet_guard(case: Case, name: str) -> str:
+    if name in ("approve", "amend", "route_to_review", "automate") and not case.has_suggestion():
+        return _("there is no suggestion yet")
+    if name == "automate":
+        return (
+            "the suggestion needs a human (" + ", ".join(case.current_suggestion.reason_codes) + ")"
+        )
+    if name == "route_to_review":
+        return _("the suggestion may be automated")
+    if name in ("customer_accept", "customer_decline"):
+        return _("there is no open confirmation for the current proposal")
+    if name == "expire":
+        return _("the customer's deadline has not passed")
+    return _("its guard is not met")
+
+
+def denial_reason(case: Case, name: str, user) -> str:
+    if case.state == State.ESCALATED and not user.has_perm("cases.handle_escalated"):
+        return _("Escalated cases are decided by a supervisor.")
+    suggestion = case.current_suggestion
+    if name in ("approve", "amend") and suggestion is not None:
+        if suggestion.risk_class == "legal" and not user.has_perm("cases.decide_legal"):
+            return _("A suggestion with legal risk needs a supervisor.")
+        if suggestion.four_eyes and suggestion.approvals.filter(user=user).exists():
+            return _("You approved already; four eyes need a second person.")
+    return _("You may not %(action)s this case.") % {"action": name.replace("_", " ")}
