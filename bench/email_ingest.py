@@ -173,7 +173,8 @@ def timed(calls: list[Callable[[], object]]) -> tuple[list[float], float]:
 
 
 def parser_phase(real: list[bytes]) -> None:
-    from cases.mail.parse import Unparseable, email_parse
+    from cases.mail.limits import Unparseable
+    from cases.mail.parse import email_parse
 
     def parse(raw: bytes):
         def call():

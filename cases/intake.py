@@ -47,7 +47,7 @@ def message_receive(
 
     `automatic` names why a message is machine-made (an auto-reply, a bounce): it is stored on
     the case it belongs to, but reopens nothing, opens no follow-up and is never suggested on.
-    `attachments` are `cases.mail.parse.ParsedAttachment`s; their files are written here.
+    `attachments` are `cases.mail.attachments.ParsedAttachment`s; their files are written here.
     """
     if external_id:
         existing = (

@@ -32,7 +32,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
-from cases.mail.parse import clean_filename
+from cases.mail.attachments import clean_filename
 from cases.middleware import SESSION_KEY as STAFF_LANGUAGE_KEY
 from cases.models import (
     STAFF,

@@ -4,7 +4,7 @@ Shared by the staff view's tests (tests/cases/test_attachment_download.py) and t
 (tests/api/test_attachments.py); each file sets MEDIA_ROOT to a temporary directory itself.
 """
 
-from cases.mail.parse import ParsedAttachment
+from cases.mail.attachments import ParsedAttachment
 from cases.models import Attachment, Message
 from tests.factories import MessageFactory
 

@@ -30,7 +30,7 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
-from cases.mail.parse import ParsedAttachment
+from cases.mail.attachments import ParsedAttachment
 from cases.models import Attachment, State
 from tests.factories import MessageFactory, UserFactory, case_in
 

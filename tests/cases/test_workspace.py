@@ -16,7 +16,7 @@ from django.urls import URLPattern
 from django.utils import timezone
 
 from cases import urls as workspace_urls
-from cases.mail.parse import ParsedAttachment
+from cases.mail.attachments import ParsedAttachment
 from cases.models import (
     ActionKind,
     ActorKind,
