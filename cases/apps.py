@@ -17,3 +17,8 @@ class CasesConfig(AppConfig):
 
         for signal in (post_save, post_delete):
             signal.connect(forget_endpoints, sender=WebhookEndpoint, dispatch_uid="cases.webhooks")
+        # Its part of a customer's export and erasure.
+        from cases import customer_data
+        from cases.personal_data import register
+
+        register(customer_data.CONTRIBUTION)

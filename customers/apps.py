@@ -10,3 +10,9 @@ class CustomersConfig(AppConfig):
         from customers import effects
 
         effects.connect()
+
+        # Its part of a customer's export and erasure (`cases.personal_data`).
+        from cases.personal_data import register
+        from customers import personal_data
+
+        register(personal_data.CONTRIBUTION)

@@ -10,3 +10,9 @@ class ReviewConfig(AppConfig):
         from review import effects
 
         effects.connect()
+
+        # Its part of a customer's export and erasure (`cases.personal_data`).
+        from cases.personal_data import register
+        from review import personal_data
+
+        register(personal_data.CONTRIBUTION)

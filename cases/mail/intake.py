@@ -16,18 +16,12 @@ from django.conf import settings
 from django.db import DatabaseError, IntegrityError, InterfaceError, OperationalError, transaction
 from django.utils import timezone
 
-<<<<<<< HEAD
 from cases.intake import message_receive
-from cases.mail.parse import ParsedEmail, Unparseable, clean_text, email_parse, one_line
-from cases.models import Case, Message, QuarantinedEmail
-from cases.transitions import Actor, case_record
-=======
 from cases.mail.decoding import clean_text, one_line
 from cases.mail.limits import Unparseable
 from cases.mail.parse import ParsedEmail, email_parse
-from cases.models import Case, CaseEvent, Message, QuarantinedEmail
-from cases.services import Actor, message_receive
->>>>>>> mailsplit
+from cases.models import Case, Message, QuarantinedEmail
+from cases.transitions import Actor, case_record
 
 logger = logging.getLogger(__name__)
 

@@ -12,6 +12,7 @@ from django.core.files.base import ContentFile
 from django.db import models
 from django.urls import reverse
 
+from cases import personal_data
 from cases.intake import message_receive
 from cases.models import (
     ActionKind,
@@ -27,7 +28,7 @@ from cases.models import (
 )
 from cases.transitions import Actor, case_transition
 from customers.models import ConfirmationRequest, Customer, EmailOutbox
-from customers.privacy import ERASED, NOT_EXPORTED, ExportEncoder
+from customers.privacy import ERASED, NOT_EXPORTED, ExportEncoder, customer_erase
 from customers.services import confirmation_decide
 from review.models import (
     Approval,
@@ -381,6 +382,14 @@ def test_the_erasure_keeps_the_cases_and_a_pseudonymised_history(logged_in, supe
     entry = AuditEntry.objects.get(action="customer_erased")
     assert (entry.actor, entry.object_id) == (supervisor, str(customer.pk))
     assert sorted(entry.data["cases"]) == sorted(before)
+    # What each app counted: the pending links, her examples, the events with free text, her
+    # quarantined mail.
+    assert {key: value for key, value in entry.data.items() if key != "cases"} == {
+        "revoked_links": 2,
+        "training_examples_deleted": 4,
+        "events_redacted": 3,
+        "quarantined_emails_deleted": 1,
+    }
 
 
 def test_the_erasure_revokes_pending_links_and_cancels_pending_emails(logged_in, client, customer):
@@ -424,3 +433,52 @@ def test_customers_cannot_be_deleted_or_edited_in_the_admin(logged_in, customer)
     url = reverse("admin:customers_customer_delete", args=[customer.pk])
     assert logged_in.post(url, {"post": "yes"}).status_code == 403
     assert Customer.objects.filter(pk=customer.pk).exists()
+
+
+def test_every_app_that_holds_her_data_contributes_to_export_and_erasure(customer):
+    """Each app exports and erases its own rows, registered when it is ready; the core runs
+    first and the customer row is pseudonymised last."""
+    names = [contribution.name for contribution in personal_data.contributions()]
+    assert names == ["cases", "review", "customers"]
+    holders = {hit.split(".")[0] for hit in mentions(PERSONAL)}
+    # The admin log is Django's: the customers and review contributions clean it.
+    assert holders - {"admin"} <= set(names), holders
+    for contribution in personal_data.contributions():
+        for function in (contribution.export, contribution.erase):
+            assert function.__module__.split(".")[0] == contribution.name
+
+
+def test_a_contribution_that_raises_rolls_back_the_whole_erasure(
+    customer, supervisor, media, monkeypatch, django_capture_on_commit_callbacks
+):
+    def fail(subject):
+        # After every other contribution: the customer row is already pseudonymised.
+        assert subject.customer.email.endswith("@erased.invalid")
+        raise RuntimeError("the disk is full")
+
+    broken = personal_data.Contribution(
+        name="broken", export=lambda subject, parts: None, erase=fail, order=personal_data.OWNER + 1
+    )
+    monkeypatch.setitem(personal_data._registry, "broken", broken)
+    found, events = sorted(mentions(PERSONAL)), CaseEvent.objects.count()
+    with (
+        django_capture_on_commit_callbacks(execute=True) as callbacks,
+        pytest.raises(RuntimeError, match="the disk is full"),
+    ):
+        customer_erase(customer=customer, user=supervisor)
+    assert callbacks == []  # her attachment's file is not removed either
+    assert any(b"Quistorp" in path.read_bytes() for path in media.rglob("*") if path.is_file())
+    assert sorted(mentions(PERSONAL)) == found  # nothing half-erased
+    assert Customer.objects.get(pk=customer.pk).email == EMAIL
+    assert CaseEvent.objects.count() == events
+    assert not AuditEntry.objects.filter(action="customer_erased").exists()
+
+
+def test_two_contributions_cannot_count_under_the_same_name(customer, supervisor, monkeypatch):
+    again = personal_data.Contribution(
+        name="again", export=lambda subject, parts: None, erase=lambda s: {"revoked_links": 0}
+    )
+    monkeypatch.setitem(personal_data._registry, "again", again)
+    with pytest.raises(ValueError, match="revoked_links"):
+        customer_erase(customer=customer, user=supervisor)
+    assert Customer.objects.get(pk=customer.pk).email == EMAIL
