@@ -31,7 +31,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from review.demo_content import DEMO_MESSAGES, INTENTS  # noqa: E402
-from review.engine.classifier import IntentClassifier, expected_calibration_error  # noqa: E402
+from review.engine.calibration import expected_calibration_error  # noqa: E402
+from review.engine.intent_classifier import IntentClassifier  # noqa: E402
 from review.engine.language import detect_language  # noqa: E402
 from review.engine.risks import detect_risks  # noqa: E402
 from review.engine.slots import extract_slots  # noqa: E402

@@ -15,9 +15,9 @@ from django.utils.formats import date_format
 from cases.models import ActionKind, Case, Message, Priority
 from cases.services import Actor, case_transition
 from review.engine import interface as engine_interface
-from review.engine.classifier import IntentClassifier, Prediction
 from review.engine.gate import GateFigures, split_holdout
 from review.engine.gate import judge as gate_judge
+from review.engine.intent_classifier import IntentClassifier, Prediction
 from review.engine.language import detect_language
 from review.engine.llm import LLMConfig, chat_draft
 from review.engine.risks import detect_risks
