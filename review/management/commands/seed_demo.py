@@ -14,7 +14,8 @@ from cases.roles import ensure_roles
 from cases.services import Actor, TransitionError, case_transition, message_receive
 from review.demo_content import DEMO_MESSAGES, INTENTS
 from review.models import Intent, ModelVersion, TrainingExample
-from review.services import model_train, suggestion_create
+from review.suggest import suggestion_create
+from review.training import model_train
 
 USERS = [
     # username, password, role, full name
