@@ -32,7 +32,8 @@ sys.path.insert(0, str(ROOT))
 
 from review.demo import demo_intents  # noqa: E402
 from review.demo import demo_messages as load_demo_messages  # noqa: E402
-from review.engine.classifier import IntentClassifier, expected_calibration_error  # noqa: E402
+from review.engine.calibration import expected_calibration_error  # noqa: E402
+from review.engine.intent_classifier import IntentClassifier  # noqa: E402
 from review.engine.language import detect_language  # noqa: E402
 from review.engine.risks import detect_risks  # noqa: E402
 from review.engine.slots import extract_slots  # noqa: E402

@@ -12,7 +12,7 @@ the SQL of one more intake and suggestion after the run.
 
 Seeds the demo (which also trains a model), then feeds N messages built from the demo messages
 (distinct external ids and senders) through `cases.intake.message_receive`, and then runs
-`review.services.suggestion_create` for each new case, as the worker would. django-q2 keeps its
+`review.suggest.suggestion_create` for each new case, as the worker would. django-q2 keeps its
 default ORM broker and no cluster runs, so jobs only queue. Prints latency, throughput and the
 SQL query count per call at the start and at the end of the run (it must not grow with data).
 This is a benchmark, not a test: it asserts nothing.
@@ -152,7 +152,7 @@ def main() -> None:
     from cases.intake import message_receive
     from cases.models import Case
     from review.demo import demo_messages
-    from review.services import suggestion_create
+    from review.suggest import suggestion_create
 
     print(f"database: {database} ({connection.vendor})")
     call_command("migrate", verbosity=0)

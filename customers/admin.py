@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
+from backoffice.admin import ReadOnlyAdmin
 from cases.models import Case
 from customers.models import ConfirmationRequest, Customer, EmailOutbox
 from customers.privacy import customer_erase, customer_export, export_json, is_erased
@@ -124,7 +125,7 @@ class CustomerAdmin(admin.ModelAdmin):
 
 
 @admin.register(ConfirmationRequest)
-class ConfirmationRequestAdmin(admin.ModelAdmin):
+class ConfirmationRequestAdmin(ReadOnlyAdmin):
     """The customer links, read-only; neither the token's hash nor its salt is ever shown."""
 
     list_display = ["case", "kind", "proposal_version", "status", "expires_at", "decided_at"]
@@ -146,29 +147,11 @@ class ConfirmationRequestAdmin(admin.ModelAdmin):
     ]
     readonly_fields = fields
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
 
 @admin.register(EmailOutbox)
-class EmailOutboxAdmin(admin.ModelAdmin):
+class EmailOutboxAdmin(ReadOnlyAdmin):
     list_display = ["created_at", "case", "kind", "to_email", "status", "sent_at"]
     list_filter = ["kind", "status"]
     search_fields = ["=case__reference", "to_email"]
     list_select_related = ["case"]
     exclude = ["key"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

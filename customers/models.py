@@ -63,12 +63,6 @@ class ConfirmationRequestQuerySet(models.QuerySet):
     def pending(self):
         return self.filter(status=ConfirmationRequest.Status.PENDING)
 
-    def for_token(self, token: str):
-        """The request behind a link's token, or None; compared in constant time."""
-        if not token or len(token) > 100:
-            return None
-        return self.for_digest(hash_token(token))
-
     def for_digest(self, digest: str):
         """The request whose token has this SHA-256 (what a customer's session keeps), or None."""
         if not isinstance(digest, str) or len(digest) != 64:
@@ -152,9 +146,6 @@ class ConfirmationRequest(models.Model):
 
     def link_token(self) -> str:
         return derive_token(self.salt)
-
-    def matches(self, token: str) -> bool:
-        return hmac.compare_digest(self.token_hash, hash_token(token))
 
     @property
     def is_open(self) -> bool:

@@ -1,22 +1,21 @@
 """What supervisors do to the decision layer, audited: retrain, switch models, change modes.
 
-The job itself is the engine's `model_train` (which also decides whether the new version is
-activated: only if it is not worse). This module starts it through django-q2 and keeps a
-`TrainingRun` row up to date, which is what the progress bar polls: the same whether a worker
-runs the job or django-q2 runs it inline (`sync`, as in the tests).
+The job itself is `review.training.training_execute`, which runs the engine's `model_train`
+(which also decides whether the new version is activated: only if it is not worse). This
+module starts it through django-q2 and notices a job that will not report back; the
+`TrainingRun` row is what the progress bar polls: the same whether a worker runs the job or
+django-q2 runs it inline (`sync`, as in the tests). It does not import the engine, so web
+processes (the admin, the dashboard) do not load scikit-learn.
 """
 
-import hashlib
-import json
 import logging
-from collections.abc import Iterable
 from datetime import timedelta
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from review.models import AuditEntry, Intent, ModelVersion, TrainingExample, TrainingRun
+from review.models import AuditEntry, Intent, ModelVersion, TrainingRun
 
 logger = logging.getLogger(__name__)
 
@@ -36,64 +35,6 @@ def active_version(engine: str | None = None) -> ModelVersion | None:
 def running_for() -> timedelta:
     """How long a job may run before the worker kills it (django-q2's timeout)."""
     return timedelta(seconds=settings.Q_CLUSTER.get("timeout") or 60)
-
-
-def examples_fingerprint(
-    rows: Iterable[tuple],
-    *,
-    engine: str,
-    seed: int = 0,
-    target_precision: float | None = None,
-    folds: int | None = None,
-) -> str:
-    """Hash what a training learns from: the labelled examples and the settings that shape it.
-
-    `rows` are (pk, intent slug, verdict, weight, text) in pk order, as `labelled_example_rows`
-    gives them and `model_train` reads them; a changed intent, verdict, weight or text, an
-    added or erased example, or another engine, seed, holdout share or target precision
-    changes the hash. The schedule compares it with the newest version's
-    (``metrics["examples_fingerprint"]``) to skip a night with nothing new.
-    """
-    if target_precision is None:
-        target_precision = settings.ENGINE_TARGET_PRECISION
-    digest = hashlib.sha256()
-    shape = [engine, seed, target_precision, folds, settings.ENGINE_HOLDOUT_SHARE]
-    digest.update(json.dumps(shape).encode())
-    for row in rows:
-        digest.update(b"\n" + json.dumps(list(row), ensure_ascii=False).encode())
-    return digest.hexdigest()
-
-
-def labelled_example_rows():
-    """The examples `model_train` trains and judges on, as rows for `examples_fingerprint`."""
-    return (
-        TrainingExample.objects.exclude(verdict=TrainingExample.Verdict.REJECTED)
-        .order_by("pk")
-        .values_list("pk", "intent__slug", "verdict", "weight", "text")
-    )
-
-
-def retrain_needed(engine: str | None = None) -> bool:
-    """Whether the examples changed since the engine's newest version was trained.
-
-    Only the schedule asks: a person who presses the button, or runs `train_engine`, gets a
-    training either way.
-    """
-    engine = engine or settings.ENGINE
-    newest = (
-        ModelVersion.objects.filter(engine=engine)
-        .order_by("-created_at", "-pk")
-        .only("label", "metrics")
-        .first()
-    )
-    if newest is None:
-        return True
-    # Streamed: one query, without holding every text in memory at once.
-    rows = labelled_example_rows().iterator(chunk_size=2000)
-    if newest.metrics.get("examples_fingerprint") != examples_fingerprint(rows, engine=engine):
-        return True
-    logger.info("nothing new to learn since %s", newest.label)
-    return False
 
 
 def training_start(*, user) -> TrainingRun:
@@ -120,35 +61,6 @@ def training_start(*, user) -> TrainingRun:
     TrainingRun.objects.filter(pk=run.pk, task_id="").update(task_id=task_id or "")
     run.refresh_from_db()
     return run
-
-
-def training_execute(*, run_id: int) -> TrainingRun | None:
-    """Run the training for a queued run; a repeated delivery of the same job does nothing."""
-    if not TrainingRun.objects.claim(run_id, stale_after=running_for()):
-        return None
-    try:
-        # Imported here: the engine (scikit-learn, numpy) loads in the worker that trains,
-        # not in every web process that imports the admin.
-        from review.services import model_train
-
-        run = TrainingRun.objects.select_related("requested_by").get(pk=run_id)
-        version = model_train(engine=run.engine, actor=run.requested_by)
-    except Exception as error:
-        logger.exception("training run %s failed", run_id)
-        TrainingRun.objects.filter(pk=run_id).update(
-            status=TrainingRun.Status.FAILED,
-            error=f"{type(error).__name__}: {error}"[:2000],
-            finished_at=timezone.now(),
-        )
-    else:
-        activated = ModelVersion.objects.filter(pk=version.pk, is_active=True).exists()
-        TrainingRun.objects.filter(pk=run_id).update(
-            status=TrainingRun.Status.DONE,
-            model_version=version,
-            activated=activated,
-            finished_at=timezone.now(),
-        )
-    return TrainingRun.objects.get(pk=run_id)
 
 
 def training_refresh(run: TrainingRun) -> TrainingRun:

@@ -1,7 +1,8 @@
 """django-q2 entry points: take ids, call the service. Delivery is at-least-once."""
 
-from review.services import suggestion_create
-from review.supervision import retrain_needed, training_execute, training_start
+from review.suggest import suggestion_create
+from review.supervision import training_start
+from review.training import retrain_needed, training_execute
 
 
 def suggest_case(case_id: int) -> int | None:

@@ -14,7 +14,7 @@ from django_q.conf import Conf
 from cases.intake import message_receive
 from cases.models import Case, State
 from review.models import TrainingExample
-from review.services import model_train
+from review.training import model_train
 from tests.factories import IntentFactory
 
 ROOT = Path(__file__).resolve().parent.parent

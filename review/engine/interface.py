@@ -26,8 +26,9 @@ from pathlib import Path
 from typing import Protocol
 
 from review.engine.calibration import DEFAULT_TARGET_PRECISION
-from review.engine.classifier import DEFAULT_FOLDS, ENGINES, IntentClassifier, Prediction
+from review.engine.classifier import ENGINES
 from review.engine.embeddings import EngineUnavailable, unavailable_reason
+from review.engine.intent_classifier import DEFAULT_FOLDS, IntentClassifier, Prediction
 from review.engine.language import detect_language
 from review.engine.llm import LLMConfig, chat_draft
 from review.engine.risks import detect_risks

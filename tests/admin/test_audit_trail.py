@@ -7,7 +7,8 @@ import pytest
 from django.db import DatabaseError, connection, transaction
 
 from cases.models import CaseEvent, State
-from review.models import AppendOnlyAuditError, AuditEntry
+from review.models import AuditEntry
+from review.models.audit import AppendOnlyAuditError
 from tests.factories import case_in
 
 

@@ -11,7 +11,8 @@ from cases.intake import message_receive
 from cases.models import CaseEvent, State
 from review.evidence import what_if
 from review.models import Intent, PolicyVersion, TrainingExample
-from review.services import model_train, suggestion_create
+from review.suggest import suggestion_create
+from review.training import model_train
 from tests.admin.forms import change_form_data
 from tests.factories import IntentFactory, SuggestionFactory, UserFactory
 from tests.review.test_suggest import EXAMPLES, POLICY

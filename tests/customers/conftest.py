@@ -17,7 +17,7 @@ from cases.intake import message_receive
 from cases.models import ActionKind, CaseEvent
 from customers.models import ConfirmationRequest, EmailOutbox
 from review.models import ReviewItem, TrainingExample
-from review.services import suggestion_create
+from review.suggest import suggestion_create
 from tests.factories import IntentFactory
 
 EXAMPLES = {
@@ -82,8 +82,8 @@ LINK = re.compile(r"https?://[^\s\"'<>]+/c/([A-Za-z0-9_-]+)/")
 @pytest.fixture
 def trained(db, settings):
     """A tiny model (18 examples) whose three intents the policy lets the AI act on."""
-    from review import services
-    from review.services import model_train
+    from review import suggest
+    from review.training import model_train
 
     settings.OUT_OF_SCOPE_THRESHOLD = 0.2
     # Every example trains: with 18 of them, the retrain gate's held-out share would take
@@ -91,14 +91,14 @@ def trained(db, settings):
     settings.ENGINE_HOLDOUT_SHARE = 0.0
     # The engine caches classifiers by primary key, which a rolled-back database hands out
     # again: without clearing, the next test's model would be answered by this one.
-    services._classifiers.clear()
+    suggest._classifiers.clear()
     for slug, texts in EXAMPLES.items():
         intent = IntentFactory(slug=slug, threshold=0.3, **POLICY[slug])
         TrainingExample.objects.bulk_create(
             TrainingExample(text=text, intent=intent, source="seed") for text in texts
         )
     yield model_train()
-    services._classifiers.clear()
+    suggest._classifiers.clear()
 
 
 def receive(body, *, from_email="ada@example.com", from_name="Ada", **kwargs):

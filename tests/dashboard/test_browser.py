@@ -8,7 +8,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from review.models import Intent, ModelVersion, TrainingExample, TrainingRun
-from review.supervision import training_execute
+from review.training import training_execute
 from tests.dashboard.test_dashboard import event, world
 from tests.factories import IntentFactory, SuggestionFactory
 from tests.review.test_suggest import EXAMPLES, POLICY

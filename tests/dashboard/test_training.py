@@ -8,9 +8,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django_q.models import Task
 
-from review import services
+from review import training
 from review.models import AuditEntry, ModelVersion, TrainingExample, TrainingRun
-from review.supervision import training_execute
+from review.training import training_execute
 from tests.factories import IntentFactory
 from tests.review.test_retrain_gate import PHRASES, add_examples, mislabel_the_training_side
 from tests.review.test_suggest import EXAMPLES, POLICY
@@ -121,7 +121,7 @@ def test_a_failing_training_is_shown_as_failed_and_the_active_model_stays(
     def broken(**kwargs):
         raise ValueError("the engine broke")
 
-    monkeypatch.setattr(services, "model_train", broken)
+    monkeypatch.setattr(training, "model_train", broken)
     response = logged_in.post(reverse("training-start"), **HTMX)
     assert response.status_code == 200
     run = TrainingRun.objects.get()

@@ -19,7 +19,7 @@ from cases.mail import smtp as smtp_module
 from cases.mail.smtp import Receiver
 from cases.models import Case, Message, State
 from review.models import TrainingExample
-from review.services import model_train
+from review.training import model_train
 from tests.factories import IntentFactory
 from tests.test_worker import EXAMPLES
 

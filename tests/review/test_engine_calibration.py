@@ -16,7 +16,7 @@ from review.engine.calibration import (
     clopper_pearson_lower,
     expected_calibration_error,
 )
-from review.engine.classifier import IntentClassifier
+from review.engine.intent_classifier import IntentClassifier
 from tests.review.test_engine_core import LABELS, TEXTS
 
 

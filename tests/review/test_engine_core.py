@@ -9,7 +9,7 @@ import json
 import joblib
 import pytest
 
-from review.engine.classifier import IntentClassifier, Prediction
+from review.engine.intent_classifier import IntentClassifier, Prediction
 from review.engine.language import detect_language
 from review.engine.risks import detect_risks
 from review.engine.slots import extract_slots

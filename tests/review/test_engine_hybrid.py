@@ -12,7 +12,6 @@ import numpy as np
 import pytest
 
 from review.engine import embeddings, interface
-from review.engine.classifier import IntentClassifier
 from review.engine.embeddings import (
     MODEL_FILE,
     EngineUnavailable,
@@ -21,6 +20,7 @@ from review.engine.embeddings import (
     unavailable_reason,
     verified,
 )
+from review.engine.intent_classifier import IntentClassifier
 from tests.review.test_engine_core import LABELS, TEXTS
 
 UNAVAILABLE = unavailable_reason()

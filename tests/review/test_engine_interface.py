@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from review.engine import interface
-from review.engine.classifier import IntentClassifier
+from review.engine.intent_classifier import IntentClassifier
 from tests.review.test_engine_core import LABELS, TEXTS, TRAINING_DATA
 
 

@@ -10,12 +10,13 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from cases.models import State
-from review import services
+from review import suggest
 from review.engine import interface
 from review.engine.embeddings import EngineUnavailable
 from review.management.commands.evaluate_engine import KEYS
 from review.models import ModelVersion
-from review.services import active_classifier, model_threshold, model_train
+from review.suggest import active_classifier, model_threshold
+from review.training import model_train
 from tests.review.test_engine_core import TRAINING_DATA
 from tests.review.test_suggest import receive, trained  # noqa: F401 - the fixture
 
@@ -25,9 +26,9 @@ REPLY = "Hello, where is my order 654321? It has not arrived."
 @pytest.fixture(autouse=True)
 def fresh_cache():
     # A rolled-back database hands out the same primary keys again.
-    services._classifiers.clear()
+    suggest._classifiers.clear()
     yield
-    services._classifiers.clear()
+    suggest._classifiers.clear()
 
 
 def set_thresholds(version, per_intent: dict, status: dict) -> None:

@@ -79,7 +79,7 @@ def test_an_unreachable_endpoint_falls_back_to_the_template():
 
 
 def test_the_suggestion_job_uses_the_endpoint_for_drafts_when_configured(server, settings):
-    from review.services import draft_reply
+    from review.suggest import draft_reply
 
     FakeChat.behaviour = "ok"
     settings.LLM_BASE_URL, settings.LLM_MODEL = server, "tiny"

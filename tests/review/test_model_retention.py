@@ -9,9 +9,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from review.models import AuditEntry, Intent, ModelVersion, TrainingExample, TrainingRun
-from review.services import active_classifier, model_train
-from review.supervision import examples_fingerprint, labelled_example_rows, retrain_needed
+from review.suggest import active_classifier
 from review.tasks import scheduled_retrain
+from review.training import examples_fingerprint, labelled_example_rows, model_train, retrain_needed
 from tests.review.test_retrain_gate import PHRASES, add_examples
 
 
@@ -72,7 +72,7 @@ def test_the_schedule_trains_nothing_when_nothing_is_new(examples, caplog):
     first = ModelVersion.objects.get(
         pk=TrainingRun.objects.get(pk=scheduled_retrain()).model_version_id
     )
-    with caplog.at_level(logging.INFO, logger="review.supervision"):
+    with caplog.at_level(logging.INFO, logger="review.training"):
         assert scheduled_retrain() is None
     assert TrainingRun.objects.count() == 1 and ModelVersion.objects.count() == 1
     assert f"nothing new to learn since {first.label}" in caplog.text

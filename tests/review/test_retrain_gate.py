@@ -5,7 +5,7 @@ import pytest
 
 from review.engine.gate import split_holdout
 from review.models import AuditEntry, Intent, ModelVersion, TrainingExample
-from review.services import model_train
+from review.training import model_train
 from tests.factories import IntentFactory
 
 PHRASES = {

@@ -7,7 +7,8 @@ from django.core.management import call_command
 from cases.intake import message_receive
 from cases.models import ActionKind, CaseEvent, State
 from review.models import Intent, ModelVersion, Suggestion, TrainingExample
-from review.services import active_classifier, model_train, suggestion_create
+from review.suggest import active_classifier, suggestion_create
+from review.training import model_train
 from tests.factories import IntentFactory
 
 EXAMPLES = {
@@ -150,9 +151,9 @@ def test_the_automated_reply_is_sent_once_after_commit(trained, django_capture_o
 
 def test_a_tampered_model_blob_is_refused(trained):
     ModelVersion.objects.filter(pk=trained.pk).update(blob=b"not the model")
-    from review import services
+    from review import suggest
 
-    services._classifiers.clear()
+    suggest._classifiers.clear()
     with pytest.raises(ValueError, match="checksum"):
         active_classifier()
 

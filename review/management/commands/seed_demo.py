@@ -15,7 +15,8 @@ from cases.roles import ensure_roles
 from cases.transitions import Actor, TransitionError, case_transition
 from review.demo import demo_intents, demo_messages
 from review.models import Intent, ModelVersion, TrainingExample
-from review.services import model_train, suggestion_create
+from review.suggest import suggestion_create
+from review.training import model_train
 
 USERS = [
     # username, password, role, full name

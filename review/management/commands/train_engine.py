@@ -2,7 +2,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from review.engine.classifier import ENGINES
 from review.engine.embeddings import EngineUnavailable
-from review.services import model_train
+from review.training import model_train
 
 
 class Command(BaseCommand):

@@ -1,8 +1,10 @@
+"""The learning loop's admin: model versions (activate, roll back, retrain, remove files),
+training runs and training examples."""
+
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
-from django.http import HttpResponseBadRequest, HttpResponseRedirect
-from django.shortcuts import get_object_or_404, render
-from django.template.loader import render_to_string
+from django.http import HttpResponseRedirect
+from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -12,137 +14,14 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 
-from cases.models import WebhookDelivery
-from review.evidence import DEFAULT_THRESHOLDS, what_if
-from review.models import (
-    AuditEntry,
-    Intent,
-    ModelVersion,
-    PolicyVersion,
-    ReviewItem,
-    Suggestion,
-    TrainingExample,
-    TrainingRun,
-)
+from backoffice.admin import ReadOnlyAdmin
+from review.models import ModelVersion, TrainingExample, TrainingRun
 from review.supervision import (
     active_version,
     model_files_remove,
     model_version_activate,
     training_start,
 )
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """Shown to those who may view; nobody adds, changes or deletes here."""
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
-class PolicyVersionInline(admin.TabularInline):
-    model = PolicyVersion
-    extra = 0
-    can_delete = False
-    fields = ["version", "snapshot", "changed_by", "created_at"]
-    readonly_fields = fields
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-
-@admin.register(Intent)
-class IntentAdmin(admin.ModelAdmin):
-    list_display = ["slug", "name", "action", "mode", "threshold", "risk_class", "policy_version"]
-    list_filter = ["mode", "action", "risk_class"]
-    search_fields = ["slug", "name"]
-    readonly_fields = ["policy_version", "what_if"]
-    fieldsets = [
-        (None, {"fields": ["slug", "name", "name_de", "action", "reply_templates"]}),
-        (
-            gettext_lazy("Policy"),
-            {
-                "fields": [
-                    "mode",
-                    ("threshold", "what_if"),
-                    "risk_class",
-                    "amount_limit",
-                    "required_slots",
-                    "qa_sample_rate",
-                    "four_eyes",
-                    "is_out_of_scope",
-                    "policy_version",
-                ],
-                "description": gettext_lazy(
-                    "Every saved change of the policy is a new version; suggestions and case "
-                    "events cite the version they were decided under."
-                ),
-            },
-        ),
-    ]
-    inlines = [PolicyVersionInline]
-
-    def has_delete_permission(self, request, obj=None):
-        return False  # suggestions and examples refer to intents; retire one with assist mode
-
-    def save_model(self, request, obj, form, change):
-        obj.save(changed_by=request.user)
-
-    def get_form(self, request, obj=None, change=False, **kwargs):
-        form = super().get_form(request, obj, change, **kwargs)
-        if obj is not None and obj.pk:
-            # Typing a threshold replays the last 30 days at that threshold, beside the field.
-            form.base_fields["threshold"].widget.attrs.update(
-                {
-                    "hx-get": reverse("admin:review_intent_what_if", args=[obj.pk]),
-                    "hx-trigger": "input changed delay:300ms",
-                    "hx-target": "#what-if",
-                    "hx-swap": "outerHTML",
-                    "step": "0.01",
-                }
-            )
-        return form
-
-    @admin.display(description=gettext_lazy("What if"))
-    def what_if(self, intent):
-        if intent is None or not intent.pk:
-            return _("Save the intent first; the what-if replays its past suggestions.")
-        return render_what_if(intent)
-
-    def get_urls(self):
-        view = self.admin_site.admin_view(self.what_if_view)
-        return [path("<int:pk>/what-if/", view, name="review_intent_what_if"), *super().get_urls()]
-
-    def what_if_view(self, request, pk):
-        intent = get_object_or_404(Intent, pk=pk)
-        if not self.has_view_permission(request, intent):
-            raise PermissionDenied
-        try:
-            typed = float(request.GET.get("threshold", ""))
-        except ValueError:
-            return HttpResponseBadRequest(_("The threshold is a number between 0 and 1."))
-        if not 0.0 <= typed <= 1.0:
-            return HttpResponseBadRequest(_("The threshold is a number between 0 and 1."))
-        return render(request, "admin/review/intent/what_if.html", what_if_context(intent, typed))
-
-
-def what_if_context(intent: Intent, typed: float | None = None) -> dict:
-    thresholds = (*DEFAULT_THRESHOLDS, typed) if typed is not None else DEFAULT_THRESHOLDS
-    return {"intent": intent, "whatif": what_if(intent, thresholds), "typed": typed}
-
-
-def render_what_if(intent: Intent) -> str:
-    return mark_safe(  # noqa: S308 - rendered by an autoescaping template
-        render_to_string("admin/review/intent/what_if.html", what_if_context(intent))
-    )
 
 
 def figure(metrics: dict, key: str) -> str:
@@ -376,22 +255,6 @@ class TrainingRunAdmin(ReadOnlyAdmin):
         )
 
 
-@admin.register(Suggestion)
-class SuggestionAdmin(ReadOnlyAdmin):
-    list_display = ["case", "intent", "confidence", "action", "automatable", "created_at"]
-    list_filter = ["automatable", "intent", "action"]
-    search_fields = ["=case__reference"]
-    list_select_related = ["case", "intent"]
-
-
-@admin.register(ReviewItem)
-class ReviewItemAdmin(ReadOnlyAdmin):
-    list_display = ["case", "status", "reason_codes", "claimed_by", "decision", "created_at"]
-    list_filter = ["status", "decision"]
-    search_fields = ["=case__reference"]
-    list_select_related = ["case", "claimed_by"]
-
-
 @admin.register(TrainingExample)
 class TrainingExampleAdmin(admin.ModelAdmin):
     """Supervisors may correct a label; the text is what the customer wrote and stays."""
@@ -408,36 +271,3 @@ class TrainingExampleAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
-
-
-@admin.register(AuditEntry)
-class AuditEntryAdmin(ReadOnlyAdmin):
-    list_display = ["created_at", "action", "actor", "object_type", "object_id"]
-    list_filter = ["action", "object_type"]
-    search_fields = ["=object_id"]
-    list_select_related = ["actor"]
-    date_hierarchy = "created_at"
-
-
-# The webhook delivery log (cases' outbox to downstream systems), read-only for supervisors.
-# Registered here, after the cases app's admin has loaded, and only if nobody registered it
-# there: the webhooks' own admin, when it comes, takes precedence.
-if not admin.site.is_registered(WebhookDelivery):
-
-    @admin.register(WebhookDelivery)
-    class WebhookDeliveryAdmin(ReadOnlyAdmin):
-        list_display = [
-            "created_at",
-            "event_type",
-            "case",
-            "endpoint",
-            "status",
-            "attempts",
-            "last_status_code",
-            "sent_at",
-        ]
-        list_filter = ["status", "event_type", "endpoint"]
-        search_fields = ["=case__reference", "=event_id"]
-        list_select_related = ["case", "endpoint"]
-        date_hierarchy = "created_at"
-        show_full_result_count = False
