@@ -18,16 +18,3 @@ class SupervisorAdminSite(admin.AdminSite):
 
     def has_permission(self, request):
         return request.user.is_staff and is_supervisor(request.user)
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """Shown to those who may view; nobody adds, changes or deletes here."""
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

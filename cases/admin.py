@@ -3,7 +3,7 @@ from django.db.models import Subquery
 from django.utils.translation import gettext_lazy as _
 from django_fsm.admin import FSMAdminMixin
 
-from cases.models import STAFF, Case, CaseEvent, Message
+from cases.models import STAFF, Case, CaseEvent, Message, WebhookDelivery
 from cases.readonly_admin import ReadOnlyAdmin, ReadOnlyInline
 from cases.transitions import Actor, TransitionError, case_transition
 
@@ -175,6 +175,27 @@ class CaseEventAdmin(ReadOnlyAdmin):
     list_filter = ["name", "actor_kind", "to_state", "created_at"]
     search_fields = ["=case__reference"]
     list_select_related = ["case", "actor_user"]
+    date_hierarchy = "created_at"
+    show_full_result_count = False
+
+
+@admin.register(WebhookDelivery)
+class WebhookDeliveryAdmin(ReadOnlyAdmin):
+    """The webhook delivery log (the outbox to downstream systems), read-only for supervisors."""
+
+    list_display = [
+        "created_at",
+        "event_type",
+        "case",
+        "endpoint",
+        "status",
+        "attempts",
+        "last_status_code",
+        "sent_at",
+    ]
+    list_filter = ["status", "event_type", "endpoint"]
+    search_fields = ["=case__reference", "=event_id"]
+    list_select_related = ["case", "endpoint"]
     date_hierarchy = "created_at"
     show_full_result_count = False
 

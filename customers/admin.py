@@ -7,25 +7,17 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
-from backoffice.admin import ReadOnlyAdmin
 from cases.models import Case
+from cases.readonly_admin import ReadOnlyAdmin, ReadOnlyInline
 from customers.models import ConfirmationRequest, Customer, EmailOutbox
 from customers.privacy import customer_erase, customer_export, export_json, is_erased
 
 
-class CaseInline(admin.TabularInline):
+class CaseInline(ReadOnlyInline):
     model = Case
     fields = ["reference", "state", "subject", "created_at", "resolved_at"]
     readonly_fields = fields
-    extra = 0
-    can_delete = False
     show_change_link = True
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Customer)

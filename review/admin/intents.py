@@ -10,22 +10,15 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from cases.readonly_admin import ReadOnlyInline
 from review.evidence import DEFAULT_THRESHOLDS, what_if
 from review.models import Intent, PolicyVersion
 
 
-class PolicyVersionInline(admin.TabularInline):
+class PolicyVersionInline(ReadOnlyInline):
     model = PolicyVersion
-    extra = 0
-    can_delete = False
     fields = ["version", "snapshot", "changed_by", "created_at"]
     readonly_fields = fields
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Intent)

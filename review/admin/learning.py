@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 
-from backoffice.admin import ReadOnlyAdmin
+from cases.readonly_admin import ReadOnlyAdmin
 from review.models import ModelVersion, TrainingExample, TrainingRun
 from review.supervision import (
     active_version,

@@ -1,9 +1,9 @@
-"""Read-only records: suggestions, review items, the audit trail, webhook deliveries."""
+"""Read-only records: suggestions (also on the case's page), review items, the audit trail."""
 
 from django.contrib import admin
 
-from backoffice.admin import ReadOnlyAdmin
-from cases.models import WebhookDelivery
+from cases.admin import CaseAdmin
+from cases.readonly_admin import ReadOnlyAdmin, ReadOnlyInline
 from review.models import AuditEntry, ReviewItem, Suggestion
 
 
@@ -32,25 +32,22 @@ class AuditEntryAdmin(ReadOnlyAdmin):
     date_hierarchy = "created_at"
 
 
-# The webhook delivery log (cases' outbox to downstream systems), read-only for supervisors.
-# Registered here, after the cases app's admin has loaded, and only if nobody registered it
-# there: the webhooks' own admin, when it comes, takes precedence.
-if not admin.site.is_registered(WebhookDelivery):
+class SuggestionInline(ReadOnlyInline):
+    model = Suggestion
+    fk_name = "case"
+    fields = [
+        "created_at",
+        "intent",
+        "confidence",
+        "action",
+        "automatable",
+        "reason_codes",
+        "model_label",
+        "policy_version",
+        "draft_reply",
+    ]
+    readonly_fields = fields
 
-    @admin.register(WebhookDelivery)
-    class WebhookDeliveryAdmin(ReadOnlyAdmin):
-        list_display = [
-            "created_at",
-            "event_type",
-            "case",
-            "endpoint",
-            "status",
-            "attempts",
-            "last_status_code",
-            "sent_at",
-        ]
-        list_filter = ["status", "event_type", "endpoint"]
-        search_fields = ["=case__reference", "=event_id"]
-        list_select_related = ["case", "endpoint"]
-        date_hierarchy = "created_at"
-        show_full_result_count = False
+
+# The case's page in the admin shows what the AI suggested for it, between messages and events.
+CaseAdmin.extra_inlines.append(SuggestionInline)
