@@ -7,7 +7,7 @@ becomes part of a lookup (RELIABILITY A6). POSTs take an `Idempotency-Key` (case
 
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig
-from django.db.models import Prefetch, Q
+from django.db.models import Prefetch
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
@@ -41,10 +41,11 @@ from rest_framework.views import exception_handler
 from cases.idempotency import PARAMETER as IDEMPOTENCY_KEY
 from cases.idempotency import idempotent
 from cases.models import STAFF, TRANSITION_NAMES, Attachment, Case, CaseEvent, Message, State
+from cases.selectors import ORDERINGS, api_cases
 from cases.services import Actor, TransitionError, case_transition, message_receive
 from cases.views import PASSIVE_TYPES, attachment_download
 from customers.models import Customer
-from review.models import ReviewItem, Suggestion
+from review.models import Suggestion
 
 
 def api_exception_handler(exc, context):
@@ -408,18 +409,9 @@ class TransitionPayloadSerializer(serializers.Serializer):
     adjustment = serializers.DictField(required=False)
 
 
-# Filtering the case list: each parameter is validated, then mapped to a lookup written here.
+# Filtering the case list: each parameter is validated here, then mapped to a lookup written in
+# cases.selectors (ORDERINGS, RANGE_LOOKUPS, api_cases).
 
-ORDERINGS = {
-    "due_at": ("due_at", "pk"),
-    "-due_at": ("-due_at", "-pk"),
-    "created_at": ("created_at", "pk"),
-    "-created_at": ("-created_at", "-pk"),
-    "updated_at": ("updated_at", "pk"),
-    "-updated_at": ("-updated_at", "-pk"),
-    "priority": ("priority", "due_at", "pk"),
-    "-priority": ("-priority", "due_at", "pk"),
-}
 REASON_CODE = r"^[a-z_]+(:[a-z0-9_-]+)?$"
 
 
@@ -447,39 +439,13 @@ class CaseFilterSerializer(serializers.Serializer):
     ordering = serializers.ChoiceField(choices=list(ORDERINGS), required=False)
 
 
-# Query parameter → the one lookup it may become.
-RANGE_LOOKUPS = {
-    "created_after": "created_at__gte",
-    "created_before": "created_at__lt",
-    "updated_after": "updated_at__gte",
-    "updated_before": "updated_at__lt",
-}
-
-
 def filter_cases(cases, params):
     """Apply the allowlisted filters and ordering; unknown parameters are ignored."""
     form = CaseFilterSerializer(
         data={name: params[name] for name in CaseFilterSerializer().fields if name in params}
     )
     form.is_valid(raise_exception=True)
-    given = form.validated_data
-    if given.get("state"):
-        cases = cases.filter(state__in=given["state"])
-    if "intent" in given:
-        cases = cases.filter(current_suggestion__intent__slug=given["intent"])
-    if "reason_code" in given:
-        needle = f'"{given["reason_code"]}"'  # an element of the JSON list, quotes included
-        in_review = ReviewItem.objects.open().filter(reason_codes__icontains=needle)
-        cases = cases.filter(
-            Q(current_suggestion__reason_codes__icontains=needle)
-            | Q(pk__in=in_review.values("case_id"))
-        )
-    if "assignee" in given:
-        cases = cases.filter(assignee__username=given["assignee"])
-    for name, lookup in RANGE_LOOKUPS.items():
-        if name in given:
-            cases = cases.filter(**{lookup: given[name]})
-    return cases.order_by(*ORDERINGS[given.get("ordering", "due_at")])
+    return api_cases(cases, form.validated_data)
 
 
 def parameter(name, kind, description, **kwargs) -> OpenApiParameter:
@@ -503,7 +469,9 @@ CASE_FILTERS = [
     parameter(
         "reason_code",
         {"type": "string", "pattern": REASON_CODE, "maxLength": 80},
-        "A reason code of the current suggestion or of the open review, e.g. low_confidence.",
+        "A reason code of the case's open review item, e.g. low_confidence: why a human is "
+        "asked to look at it now (the workspace queue's reason filter). The current "
+        "suggestion's codes alone do not match.",
     ),
     parameter("assignee", {"type": "string", "maxLength": 150}, "The assignee's username (exact)."),
     parameter("created_after", OpenApiTypes.DATETIME, "Created at or after (ISO 8601)."),

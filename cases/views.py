@@ -14,7 +14,6 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.db.models import Count, OuterRef, Q, Subquery
 from django.http import (
     FileResponse,
     Http404,
@@ -45,19 +44,20 @@ from cases.models import (
     State,
     transitions_of,
 )
+from cases.selectors import (
+    arrived_since,
+    latest_arrival,
+    open_review_item,
+    queue_cases,
+    queue_filters,
+    reason_counts,
+    state_counts,
+)
 from cases.services import Actor, TransitionError, case_transition
 from review.models import Intent, ReviewItem
 from review.reasons import explain
 
 PAGE_SIZE = 50
-OPEN_STATES = [
-    State.NEW,
-    State.IN_REVIEW,
-    State.ESCALATED,
-    State.IN_PROGRESS,
-    State.AWAITING_CUSTOMER,
-]
-ACTIONABLE_STATES = [State.IN_REVIEW, State.ESCALATED, State.IN_PROGRESS]
 
 
 def staff_required(view):
@@ -78,53 +78,6 @@ def staff_required(view):
     return wrapper
 
 
-def open_reasons():
-    return Subquery(
-        ReviewItem.objects.open().filter(case=OuterRef("pk")).values("reason_codes")[:1]
-    )
-
-
-def queue_filters(request) -> dict:
-    params = request.GET
-    return {
-        "state": params.get("state", ""),
-        "intent": params.get("intent", ""),
-        "reason": params.get("reason", ""),
-        "assigned": params.get("assigned", ""),
-        "overdue": params.get("overdue", "") == "1",
-        "q": params.get("q", "").strip()[:100],
-    }
-
-
-def filtered_cases(user, filters: dict):
-    """The cases the queue lists for these filters, in queue order."""
-    cases = Case.objects.all()
-    if filters["state"] in OPEN_STATES:
-        cases = cases.filter(state=filters["state"])
-    else:
-        cases = cases.filter(state__in=ACTIONABLE_STATES)
-    if filters["intent"]:
-        cases = cases.filter(current_suggestion__intent__slug=filters["intent"])
-    if filters["reason"]:
-        reasons = ReviewItem.objects.open().filter(reason_codes__icontains=f'"{filters["reason"]}"')
-        cases = cases.filter(pk__in=reasons.values("case_id"))
-    if filters["assigned"] == "me":
-        cases = cases.filter(assignee=user)
-    elif filters["assigned"] == "none":
-        cases = cases.filter(assignee__isnull=True)
-    if filters["overdue"]:
-        cases = cases.filter(due_at__lt=timezone.now())
-    if filters["q"]:
-        q = filters["q"]
-        cases = cases.filter(
-            Q(reference=q.upper().lstrip("#"))
-            | Q(customer__email__icontains=q)
-            | Q(customer__name__icontains=q)
-            | Q(subject__icontains=q)
-        )
-    return cases.order_by("due_at", "-priority", "pk")
-
-
 # What a queue row shows (no JSON payloads, no password hashes), as plain values: building
 # five model instances per row cost more than the query itself.
 QUEUE_COLUMNS = (
@@ -140,18 +93,6 @@ QUEUE_COLUMNS = (
     "current_suggestion__intent__name",
     "open_reasons",
 )
-
-
-def reason_counts() -> list[tuple[str, int]]:
-    # Grouped in SQL by the whole list (few distinct combinations), split here.
-    counts: dict[str, int] = {}
-    combinations = (
-        ReviewItem.objects.open().order_by().values_list("reason_codes").annotate(n=Count("pk"))
-    )
-    for codes, n in combinations:
-        for code in codes:
-            counts[code] = counts.get(code, 0) + n
-    return sorted(counts.items(), key=lambda item: (-item[1], item[0]))
 
 
 CENT = Decimal("0.01")
@@ -203,8 +144,8 @@ def queue_rows(cases, now) -> list[dict]:
 @require_GET
 @staff_required
 def queue(request):
-    filters = queue_filters(request)
-    cases = filtered_cases(request.user, filters).annotate(open_reasons=open_reasons())
+    filters = queue_filters(request.GET)
+    cases = queue_cases(request.user, filters).with_open_reasons()
     page = Paginator(cases, PAGE_SIZE).get_page(request.GET.get("page"))  # counts without joins
     context = {
         "page": page,
@@ -214,17 +155,11 @@ def queue(request):
     }
     if request.htmx and request.htmx.target == "case-list":
         return vary_on_htmx(render(request, "cases/queue.html#case-list", context))
-    state_counts = dict(
-        Case.objects.filter(state__in=OPEN_STATES)
-        .values_list("state")
-        .annotate(n=Count("pk"))
-        .values_list("state", "n")
-    )
     context |= {
-        "state_counts": [(state, state.label, state_counts.get(state, 0)) for state in OPEN_STATES],
+        "state_counts": state_counts(),
         "reason_counts": [(code, explain(code), n) for code, n in reason_counts()],
         "intents": intent_choices(),
-        "latest": Case.objects.order_by("-created_at").values_list("created_at", flat=True).first(),
+        "latest": latest_arrival(),
     }
     return vary_on_htmx(render(request, "cases/queue.html", context))
 
@@ -245,7 +180,7 @@ def queue_news(request):
         since = None
     if since is not None and timezone.is_naive(since):
         since = timezone.make_aware(since)
-    arrived = Case.objects.filter(created_at__gt=since).count() if since else 0
+    arrived = arrived_since(since)
     return render(request, "cases/queue.html#news", {"arrived": arrived, "latest": since})
 
 
@@ -255,7 +190,7 @@ def intent_choices():
 
 def case_context(request, case: Case) -> dict:
     suggestion = case.current_suggestion
-    open_item = ReviewItem.objects.open().filter(case=case).select_related("claimed_by").first()
+    open_item = open_review_item(case)
     reasons = open_item.reason_codes if open_item else []
     available = [
         t.name

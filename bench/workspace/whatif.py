@@ -35,14 +35,8 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from cases.models import Case, State
-from cases.views import (
-    OPEN_STATES,
-    PAGE_SIZE,
-    filtered_cases,
-    open_reasons,
-    queue_filters,
-    staff_required,
-)
+from cases.selectors import OPEN_STATES, queue_cases, queue_filters
+from cases.views import PAGE_SIZE, staff_required
 from review.models import Intent, ReviewItem
 from review.reasons import explain
 
@@ -78,12 +72,12 @@ def reason_counts_sql() -> list[tuple[str, int]]:
 @require_GET
 @staff_required
 def queue_whatif(request):
-    filters = queue_filters(request)
+    filters = queue_filters(request.GET)
     cases = (
-        filtered_cases(request.user, filters)
+        queue_cases(request.user, filters)
         .select_related("customer", "assignee", "current_suggestion__intent")
         .only(*ROW_FIELDS)
-        .annotate(open_reasons=open_reasons())
+        .with_open_reasons()
     )
     page = Paginator(cases, PAGE_SIZE).get_page(request.GET.get("page"))
     labels = {state: str(label) for state, label in State.choices}
