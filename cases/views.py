@@ -1,4 +1,4 @@
-"""The agents' workspace: the queue, the case page and its actions, the review queue.
+"""The agents' workspace: the queue, the case page and its actions (the review queue: review.views).
 
 One function per page, thin; every state change goes through `case_transition`. Pages are
 plain HTML that works without JavaScript; for htmx requests the view renders a named partial.
@@ -21,7 +21,7 @@ from django.http import (
     HttpResponseNotFound,
     HttpResponseRedirect,
 )
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import formats, timezone, translation
 from django.utils.cache import patch_vary_headers
@@ -54,7 +54,7 @@ from cases.selectors import (
     state_counts,
 )
 from cases.services import Actor, TransitionError, case_transition
-from review.models import Intent, ReviewItem
+from review.models import Intent
 from review.reasons import explain
 
 PAGE_SIZE = 50
@@ -412,56 +412,6 @@ def case_claim(request, reference):
             error=TransitionError(_("Already assigned to %(name)s.") % {"name": holder}),
         )
     return after_action(request, case.reference, done=_("The case is yours."))
-
-
-# The review queue: the HITL work list.
-
-
-def review_items(user):
-    items = ReviewItem.objects.open().select_related(
-        "case__customer", "case__current_suggestion__intent", "claimed_by"
-    )
-    if not user.has_perm("cases.handle_escalated"):
-        items = items.exclude(case__state=State.ESCALATED)
-    return items.order_by("-case__priority", "created_at", "pk")
-
-
-@require_GET
-@staff_required
-def review_queue(request):
-    page = Paginator(review_items(request.user), PAGE_SIZE).get_page(request.GET.get("page"))
-    rows = [
-        (item, [explain(code, item.case.current_suggestion) for code in item.reason_codes])
-        for item in page
-    ]
-    return render(request, "cases/review_queue.html", {"page": page, "rows": rows})
-
-
-@require_POST
-@staff_required
-def review_claim(request, pk):
-    item = get_object_or_404(review_items(request.user), pk=pk)  # agents don't see escalated
-    if not ReviewItem.objects.claim(item.pk, request.user):
-        item.refresh_from_db()
-        if item.claimed_by_id != request.user.pk:
-            who = item.claimed_by.get_username() if item.claimed_by else _("someone else")
-            messages.error(request, _("Already claimed by %(name)s.") % {"name": who})
-            return redirect("review-queue")
-    return redirect(reverse("case-page", args=[item.case.reference]) + "?from=review")
-
-
-@require_POST
-@staff_required
-def review_next(request):
-    """Claim the next item (or continue my claimed one) and open its case."""
-    mine = review_items(request.user).filter(claimed_by=request.user).first()
-    if mine is not None:
-        return redirect(reverse("case-page", args=[mine.case.reference]) + "?from=review")
-    for item in review_items(request.user).filter(status=ReviewItem.Status.OPEN)[:20]:
-        if ReviewItem.objects.claim(item.pk, request.user):
-            return redirect(reverse("case-page", args=[item.case.reference]) + "?from=review")
-    messages.info(request, _("The review queue is empty. Well done."))
-    return redirect("review-queue")
 
 
 # The user's own settings.
