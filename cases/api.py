@@ -45,7 +45,6 @@ from cases.selectors import ORDERINGS, api_cases
 from cases.services import Actor, TransitionError, case_transition, message_receive
 from cases.views import PASSIVE_TYPES, attachment_download
 from customers.models import Customer
-from review.models import Suggestion
 
 
 def api_exception_handler(exc, context):
@@ -617,11 +616,7 @@ class CaseViewSet(viewsets.ReadOnlyModelViewSet):
     def suggestions(self, request, reference=None):
         """Every suggestion the AI made for the case, newest first; `current` is in force."""
         case = self.the_case(reference)
-        suggestions = (
-            Suggestion.objects.filter(case=case)
-            .select_related("intent")
-            .order_by("-created_at", "-pk")
-        )
+        suggestions = case.suggestions.select_related("intent").order_by("-created_at", "-pk")
         context = {"current_suggestion_id": case.current_suggestion_id}
         return Response(SuggestionHistorySerializer(suggestions, many=True, context=context).data)
 

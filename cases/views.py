@@ -55,7 +55,6 @@ from cases.selectors import (
 )
 from cases.services import Actor, TransitionError, case_transition
 from review.models import Intent
-from review.reasons import explain
 
 PAGE_SIZE = 50
 
@@ -157,7 +156,7 @@ def queue(request):
         return vary_on_htmx(render(request, "cases/queue.html#case-list", context))
     context |= {
         "state_counts": state_counts(),
-        "reason_counts": [(code, explain(code), n) for code, n in reason_counts()],
+        "reason_counts": reason_counts(),
         "intents": intent_choices(),
         "latest": latest_arrival(),
     }
@@ -201,7 +200,7 @@ def case_context(request, case: Case) -> dict:
         "case": case,
         "suggestion": suggestion,
         "review_item": open_item,
-        "reasons": [(code, explain(code, suggestion)) for code in reasons],
+        "reasons": reasons,
         "available": available,
         "intents": intent_choices() if "amend" in available else [],
         "thread": case.messages.select_related("author_user").prefetch_related("attachments"),
