@@ -16,7 +16,7 @@ It rendered the product's own template, `cases/queue.html`, with the same rows a
 `compare()` checks that both views produce the same page (apart from the CSRF token).
 
 Since the queue render fixes (docs/performance.md, 28 Nov 2026) the product's view has fixes
-1 to 4 and prepares every row's display values itself (`cases.views.queue_rows`); this what-if
+1 to 4 and prepares every row's display values itself (`cases.presenters.queue_rows`); this what-if
 now stands for the queue *before* those fixes: it renders `queue_before.html`, a copy of the
 template as it was then (filters, `{% url %}` and the state label per row), so `compare()`
 checks that the new rows print exactly what the old ones did, and the load test can still
