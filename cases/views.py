@@ -13,10 +13,8 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import (
-    FileResponse,
     Http404,
     HttpResponse,
-    HttpResponseNotFound,
     HttpResponseRedirect,
 )
 from django.shortcuts import get_object_or_404, render
@@ -29,7 +27,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
-from cases.mail.parse import clean_filename
+from cases.downloads import attachment_download, attachment_not_found
 from cases.middleware import SESSION_KEY as STAFF_LANGUAGE_KEY
 from cases.models import (
     STAFF,
@@ -162,11 +160,6 @@ def case_detail(request, reference):
     return render(request, "cases/case_detail.html", case_context(request, case))
 
 
-# Types a browser shows but cannot run; anything else (HTML, SVG, XML, PDF, …) is sent as bare
-# bytes, so that even a browser that ignored the headers below would not render it.
-PASSIVE_TYPES = {"image/png", "image/jpeg", "image/gif", "image/webp", "text/plain", "text/csv"}
-
-
 @require_GET
 @staff_required
 def case_attachment(request, reference, pk):
@@ -182,41 +175,6 @@ def case_attachment(request, reference, pk):
     response = attachment_download(attachment)
     if response is None:
         return attachment_not_found(_("The file of this attachment is missing."))
-    return response
-
-
-def attachment_download(attachment: Attachment) -> HttpResponse | None:
-    """Send the attachment's file as a private download; None when there is no file to send.
-
-    The one place that decides how a file leaves us: the staff view above and the REST API
-    (`cases.api.CaseViewSet.attachment`) both answer with it.
-    """
-    if attachment.rejected or not attachment.file:
-        return None
-    try:
-        content = attachment.file.storage.open(attachment.file.name, "rb")
-    except FileNotFoundError:
-        return None
-    content_type = attachment.content_type
-    response = FileResponse(
-        content,
-        as_attachment=True,
-        # Cleaned again: rows from before the intake cleaned names, or edited by hand.
-        filename=clean_filename(attachment.filename, content_type),
-        content_type=content_type if content_type in PASSIVE_TYPES else "application/octet-stream",
-    )
-    return private_file_headers(response)
-
-
-def attachment_not_found(text: str) -> HttpResponse:
-    response = HttpResponseNotFound(text, content_type="text/plain; charset=utf-8")
-    return private_file_headers(response)
-
-
-def private_file_headers(response: HttpResponse) -> HttpResponse:
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    response["Cache-Control"] = "private, no-store"
     return response
 
 
