@@ -4,11 +4,7 @@ One function per page, thin; every state change goes through `case_transition`. 
 plain HTML that works without JavaScript; for htmx requests the view renders a named partial.
 """
 
-from functools import wraps
-from urllib.parse import quote
-
 from django.contrib import messages
-from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import transaction
@@ -25,8 +21,8 @@ from django.utils.dateparse import parse_datetime
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
-from django_htmx.http import HttpResponseClientRedirect
 
+from cases.access import staff_required
 from cases.downloads import attachment_download, attachment_not_found
 from cases.middleware import SESSION_KEY as STAFF_LANGUAGE_KEY
 from cases.models import (
@@ -52,24 +48,6 @@ from cases.services import Actor, TransitionError, case_transition
 from review.models import Intent
 
 PAGE_SIZE = 50
-
-
-def staff_required(view):
-    """Logged-in staff who work cases; anyone else is sent to log in or refused."""
-
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        if not request.user.is_authenticated:
-            if request.htmx:
-                # Not the login page swapped into a panel: the whole page goes to log in.
-                url = f"{reverse('login')}?next={quote(request.htmx.current_url_abs_path or '/')}"
-                return HttpResponseClientRedirect(url)
-            return redirect_to_login(request.get_full_path())
-        if not request.user.has_perm("cases.work_case"):
-            raise PermissionDenied
-        return view(request, *args, **kwargs)
-
-    return wrapper
 
 
 @require_GET

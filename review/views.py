@@ -11,8 +11,9 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from cases.access import staff_required
 from cases.models import State
-from cases.views import PAGE_SIZE, staff_required
+from cases.views import PAGE_SIZE
 from review.models import ReviewItem
 from review.reasons import explain
 

@@ -34,9 +34,10 @@ from django.template import engines
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
+from cases.access import staff_required
 from cases.models import Case, State
 from cases.selectors import OPEN_STATES, queue_cases, queue_filters
-from cases.views import PAGE_SIZE, staff_required
+from cases.views import PAGE_SIZE
 from review.models import Intent, ReviewItem
 from review.reasons import explain
 
