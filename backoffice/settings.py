@@ -226,7 +226,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "EXCEPTION_HANDLER": "cases.api.api_exception_handler",
+    "EXCEPTION_HANDLER": "cases.api.errors.api_exception_handler",
     "DEFAULT_THROTTLE_RATES": {"intake": os.environ.get("INTAKE_RATE", "120/min")},
 }
 SPECTACULAR_SETTINGS = {

@@ -12,6 +12,7 @@ def healthz(request):
 
 urlpatterns = [
     path("", include("cases.urls")),
+    path("", include("review.urls")),
     path("", include("customers.urls")),
     path("accounts/", include("django.contrib.auth.urls")),
     path("admin/", admin.site.urls),

@@ -5,11 +5,8 @@ Thin views: the figures come from `backoffice.dashboard`, the actions from
 """
 
 from datetime import timedelta
-from functools import wraps
-from urllib.parse import quote
 
 from django.contrib import messages
-from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponseBadRequest, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
@@ -17,30 +14,12 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
-from django_htmx.http import HttpResponseClientRedirect
 
 from backoffice.dashboard import WINDOWS, dashboard_figures
-from cases.roles import is_supervisor
+from cases.access import supervisor_required
 from review.evidence import WINDOW_DAYS, IntentEvidence, evidence_by_intent
 from review.models import Intent, TrainingRun
 from review.supervision import intent_mode_change, training_refresh, training_start
-
-
-def supervisor_required(view):
-    """Logged-in supervisors; agents are refused, anonymous users sent to log in."""
-
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        if not request.user.is_authenticated:
-            if request.htmx:
-                url = f"{reverse('login')}?next={quote(request.htmx.current_url_abs_path or '/')}"
-                return HttpResponseClientRedirect(url)
-            return redirect_to_login(request.get_full_path())
-        if not is_supervisor(request.user):
-            raise PermissionDenied
-        return view(request, *args, **kwargs)
-
-    return wrapper
 
 
 @require_GET

@@ -1,15 +1,16 @@
 from django.urls import path, re_path
 from rest_framework.routers import SimpleRouter
 
-from cases import api
+from cases.api import views
+from cases.api.errors import not_found
 
 router = SimpleRouter()
-router.register("cases", api.CaseViewSet, basename="case")
-router.register("customers", api.CustomerViewSet, basename="customer")
+router.register("cases", views.CaseViewSet, basename="case")
+router.register("customers", views.CustomerViewSet, basename="customer")
 
 urlpatterns = [
-    path("messages/", api.message_create, name="message-create"),
+    path("messages/", views.message_create, name="message-create"),
     *router.urls,
     # Last: any other URL under /api/v1/ is a 404 in the API's error format.
-    re_path(r"^[\s\S]*/$", api.not_found),
+    re_path(r"^[\s\S]*/$", not_found),
 ]

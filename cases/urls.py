@@ -14,8 +14,5 @@ urlpatterns = [
         views.case_attachment,
         name="case-attachment",
     ),
-    path("review/", views.review_queue, name="review-queue"),
-    path("review/next/", views.review_next, name="review-next"),
-    path("review/<int:pk>/claim/", views.review_claim, name="review-claim"),
     path("settings/language/", views.set_language, name="set-language"),
 ]

@@ -1,38 +1,28 @@
-"""The agents' workspace: the queue, the case page and its actions, the review queue.
+"""The agents' workspace: the queue, the case page and its actions (the review queue: review.views).
 
 One function per page, thin; every state change goes through `case_transition`. Pages are
 plain HTML that works without JavaScript; for htmx requests the view renders a named partial.
 """
 
-import unicodedata
-from decimal import ROUND_HALF_UP, Decimal
-from functools import wraps
-from urllib.parse import quote
-
 from django.contrib import messages
-from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Count, OuterRef, Q, Subquery
 from django.http import (
-    FileResponse,
     Http404,
     HttpResponse,
-    HttpResponseNotFound,
     HttpResponseRedirect,
 )
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
-from django.utils import formats, timezone, translation
+from django.utils import timezone, translation
 from django.utils.cache import patch_vary_headers
 from django.utils.dateparse import parse_datetime
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
-from django_htmx.http import HttpResponseClientRedirect
 
-from cases.mail.attachments import clean_filename
+from cases.access import staff_required
+from cases.downloads import attachment_download, attachment_not_found
 from cases.middleware import SESSION_KEY as STAFF_LANGUAGE_KEY
 from cases.models import (
     STAFF,
@@ -40,169 +30,29 @@ from cases.models import (
     Attachment,
     Case,
     StaffProfile,
-    State,
     transitions_of,
 )
+from cases.presenters import QUEUE_COLUMNS, queue_rows
+from cases.selectors import (
+    arrived_since,
+    latest_arrival,
+    open_review_item,
+    queue_cases,
+    queue_filters,
+    reason_counts,
+    state_counts,
+)
 from cases.transitions import Actor, TransitionError, case_record, case_transition
-from review.models import Intent, ReviewItem
-from review.reasons import explain
+from review.models import Intent
 
 PAGE_SIZE = 50
-OPEN_STATES = [
-    State.NEW,
-    State.IN_REVIEW,
-    State.ESCALATED,
-    State.IN_PROGRESS,
-    State.AWAITING_CUSTOMER,
-]
-ACTIONABLE_STATES = [State.IN_REVIEW, State.ESCALATED, State.IN_PROGRESS]
-
-
-def staff_required(view):
-    """Logged-in staff who work cases; anyone else is sent to log in or refused."""
-
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        if not request.user.is_authenticated:
-            if request.htmx:
-                # Not the login page swapped into a panel: the whole page goes to log in.
-                url = f"{reverse('login')}?next={quote(request.htmx.current_url_abs_path or '/')}"
-                return HttpResponseClientRedirect(url)
-            return redirect_to_login(request.get_full_path())
-        if not request.user.has_perm("cases.work_case"):
-            raise PermissionDenied
-        return view(request, *args, **kwargs)
-
-    return wrapper
-
-
-def open_reasons():
-    return Subquery(
-        ReviewItem.objects.open().filter(case=OuterRef("pk")).values("reason_codes")[:1]
-    )
-
-
-def queue_filters(request) -> dict:
-    params = request.GET
-    return {
-        "state": params.get("state", ""),
-        "intent": params.get("intent", ""),
-        "reason": params.get("reason", ""),
-        "assigned": params.get("assigned", ""),
-        "overdue": params.get("overdue", "") == "1",
-        "q": params.get("q", "").strip()[:100],
-    }
-
-
-def filtered_cases(user, filters: dict):
-    """The cases the queue lists for these filters, in queue order."""
-    cases = Case.objects.all()
-    if filters["state"] in OPEN_STATES:
-        cases = cases.filter(state=filters["state"])
-    else:
-        cases = cases.filter(state__in=ACTIONABLE_STATES)
-    if filters["intent"]:
-        cases = cases.filter(current_suggestion__intent__slug=filters["intent"])
-    if filters["reason"]:
-        reasons = ReviewItem.objects.open().filter(reason_codes__icontains=f'"{filters["reason"]}"')
-        cases = cases.filter(pk__in=reasons.values("case_id"))
-    if filters["assigned"] == "me":
-        cases = cases.filter(assignee=user)
-    elif filters["assigned"] == "none":
-        cases = cases.filter(assignee__isnull=True)
-    if filters["overdue"]:
-        cases = cases.filter(due_at__lt=timezone.now())
-    if filters["q"]:
-        q = filters["q"]
-        cases = cases.filter(
-            Q(reference=q.upper().lstrip("#"))
-            | Q(customer__email__icontains=q)
-            | Q(customer__name__icontains=q)
-            | Q(subject__icontains=q)
-        )
-    return cases.order_by("due_at", "-priority", "pk")
-
-
-# What a queue row shows (no JSON payloads, no password hashes), as plain values: building
-# five model instances per row cost more than the query itself.
-QUEUE_COLUMNS = (
-    "reference",
-    "subject",
-    "state",
-    "priority",
-    "due_at",
-    "customer__name",
-    "customer__email",
-    "assignee__username",
-    "current_suggestion__confidence",
-    "current_suggestion__intent__name",
-    "open_reasons",
-)
-
-
-def reason_counts() -> list[tuple[str, int]]:
-    # Grouped in SQL by the whole list (few distinct combinations), split here.
-    counts: dict[str, int] = {}
-    combinations = (
-        ReviewItem.objects.open().order_by().values_list("reason_codes").annotate(n=Count("pk"))
-    )
-    for codes, n in combinations:
-        for code in codes:
-            counts[code] = counts.get(code, 0) + n
-    return sorted(counts.items(), key=lambda item: (-item[1], item[0]))
-
-
-CENT = Decimal("0.01")
-
-
-def queue_rows(cases, now) -> list[dict]:
-    """What each row prints (from QUEUE_COLUMNS), formatted once: the template only outputs it.
-
-    The same output as the filters and tags the row used to call (`{% url %}`, `date`,
-    `floatformat:2`, `truncatechars:60`, `get_state_display`), at a fraction of their cost:
-    they were most of the queue's CPU (docs/performance.md, "Queue render fixes").
-    """
-    labels = {state: str(label) for state, label in State.choices}  # in the active language
-    separator = formats.get_format("DECIMAL_SEPARATOR")
-    # The case URL up to the reference (the pattern ends in "<reference>/").
-    url_head, _marker, url_tail = reverse("case-page", args=["REFERENCE"]).rpartition("REFERENCE")
-    rows = []
-    for case in cases:
-        subject = unicodedata.normalize("NFC", case["subject"])  # as truncatechars does
-        if len(subject) > 60:
-            subject = Truncator(subject).chars(60)
-        intent = case["current_suggestion__intent__name"]  # None: no suggestion or no intent
-        confidence = ""
-        if intent is not None:  # floatformat:2 (half up, the language's separator), in [0, 1]
-            confidence = Decimal(repr(case["current_suggestion__confidence"]))
-            confidence = str(confidence.quantize(CENT, ROUND_HALF_UP)).replace(".", separator)
-        due = timezone.localtime(case["due_at"]) if case["due_at"] else None
-        rows.append(
-            {
-                "reference": case["reference"],
-                "url": f"{url_head}{case['reference']}{url_tail}",
-                "subject": subject,
-                "priority": case["priority"],
-                "customer": case["customer__name"] or case["customer__email"],
-                "intent": intent,
-                "confidence": confidence,
-                "reasons": case["open_reasons"] or (),
-                "state": case["state"],
-                "state_label": labels[case["state"]],
-                "due_iso": due.isoformat() if due else "",
-                "due": due.strftime("%d.%m. %H:%M") if due else "",
-                "overdue": bool(due and due < now),
-                "assignee": case["assignee__username"] or "—",
-            }
-        )
-    return rows
 
 
 @require_GET
 @staff_required
 def queue(request):
-    filters = queue_filters(request)
-    cases = filtered_cases(request.user, filters).annotate(open_reasons=open_reasons())
+    filters = queue_filters(request.GET)
+    cases = queue_cases(request.user, filters).with_open_reasons()
     page = Paginator(cases, PAGE_SIZE).get_page(request.GET.get("page"))  # counts without joins
     context = {
         "page": page,
@@ -212,17 +62,11 @@ def queue(request):
     }
     if request.htmx and request.htmx.target == "case-list":
         return vary_on_htmx(render(request, "cases/queue.html#case-list", context))
-    state_counts = dict(
-        Case.objects.filter(state__in=OPEN_STATES)
-        .values_list("state")
-        .annotate(n=Count("pk"))
-        .values_list("state", "n")
-    )
     context |= {
-        "state_counts": [(state, state.label, state_counts.get(state, 0)) for state in OPEN_STATES],
-        "reason_counts": [(code, explain(code), n) for code, n in reason_counts()],
+        "state_counts": state_counts(),
+        "reason_counts": reason_counts(),
         "intents": intent_choices(),
-        "latest": Case.objects.order_by("-created_at").values_list("created_at", flat=True).first(),
+        "latest": latest_arrival(),
     }
     return vary_on_htmx(render(request, "cases/queue.html", context))
 
@@ -243,7 +87,7 @@ def queue_news(request):
         since = None
     if since is not None and timezone.is_naive(since):
         since = timezone.make_aware(since)
-    arrived = Case.objects.filter(created_at__gt=since).count() if since else 0
+    arrived = arrived_since(since)
     return render(request, "cases/queue.html#news", {"arrived": arrived, "latest": since})
 
 
@@ -253,7 +97,7 @@ def intent_choices():
 
 def case_context(request, case: Case) -> dict:
     suggestion = case.current_suggestion
-    open_item = ReviewItem.objects.open().filter(case=case).select_related("claimed_by").first()
+    open_item = open_review_item(case)
     reasons = open_item.reason_codes if open_item else []
     available = [
         t.name
@@ -264,7 +108,7 @@ def case_context(request, case: Case) -> dict:
         "case": case,
         "suggestion": suggestion,
         "review_item": open_item,
-        "reasons": [(code, explain(code, suggestion)) for code in reasons],
+        "reasons": reasons,
         "available": available,
         "intents": intent_choices() if "amend" in available else [],
         "thread": case.messages.select_related("author_user").prefetch_related("attachments"),
@@ -292,11 +136,6 @@ def case_detail(request, reference):
     return render(request, "cases/case_detail.html", case_context(request, case))
 
 
-# Types a browser shows but cannot run; anything else (HTML, SVG, XML, PDF, …) is sent as bare
-# bytes, so that even a browser that ignored the headers below would not render it.
-PASSIVE_TYPES = {"image/png", "image/jpeg", "image/gif", "image/webp", "text/plain", "text/csv"}
-
-
 @require_GET
 @staff_required
 def case_attachment(request, reference, pk):
@@ -312,41 +151,6 @@ def case_attachment(request, reference, pk):
     response = attachment_download(attachment)
     if response is None:
         return attachment_not_found(_("The file of this attachment is missing."))
-    return response
-
-
-def attachment_download(attachment: Attachment) -> HttpResponse | None:
-    """Send the attachment's file as a private download; None when there is no file to send.
-
-    The one place that decides how a file leaves us: the staff view above and the REST API
-    (`cases.api.CaseViewSet.attachment`) both answer with it.
-    """
-    if attachment.rejected or not attachment.file:
-        return None
-    try:
-        content = attachment.file.storage.open(attachment.file.name, "rb")
-    except FileNotFoundError:
-        return None
-    content_type = attachment.content_type
-    response = FileResponse(
-        content,
-        as_attachment=True,
-        # Cleaned again: rows from before the intake cleaned names, or edited by hand.
-        filename=clean_filename(attachment.filename, content_type),
-        content_type=content_type if content_type in PASSIVE_TYPES else "application/octet-stream",
-    )
-    return private_file_headers(response)
-
-
-def attachment_not_found(text: str) -> HttpResponse:
-    response = HttpResponseNotFound(text, content_type="text/plain; charset=utf-8")
-    return private_file_headers(response)
-
-
-def private_file_headers(response: HttpResponse) -> HttpResponse:
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    response["Cache-Control"] = "private, no-store"
     return response
 
 
@@ -454,56 +258,6 @@ def case_act(request, reference: str, name: str, payload: dict, *, done: str):
             get_object_or_404(Case.objects.only("pk"), reference=reference)
         return after_action(request, reference, error=error)
     return after_action(request, reference, done=done)
-
-
-# The review queue: the HITL work list.
-
-
-def review_items(user):
-    items = ReviewItem.objects.open().select_related(
-        "case__customer", "case__current_suggestion__intent", "claimed_by"
-    )
-    if not user.has_perm("cases.handle_escalated"):
-        items = items.exclude(case__state=State.ESCALATED)
-    return items.order_by("-case__priority", "created_at", "pk")
-
-
-@require_GET
-@staff_required
-def review_queue(request):
-    page = Paginator(review_items(request.user), PAGE_SIZE).get_page(request.GET.get("page"))
-    rows = [
-        (item, [explain(code, item.case.current_suggestion) for code in item.reason_codes])
-        for item in page
-    ]
-    return render(request, "cases/review_queue.html", {"page": page, "rows": rows})
-
-
-@require_POST
-@staff_required
-def review_claim(request, pk):
-    item = get_object_or_404(review_items(request.user), pk=pk)  # agents don't see escalated
-    if not ReviewItem.objects.claim(item.pk, request.user):
-        item.refresh_from_db()
-        if item.claimed_by_id != request.user.pk:
-            who = item.claimed_by.get_username() if item.claimed_by else _("someone else")
-            messages.error(request, _("Already claimed by %(name)s.") % {"name": who})
-            return redirect("review-queue")
-    return redirect(reverse("case-page", args=[item.case.reference]) + "?from=review")
-
-
-@require_POST
-@staff_required
-def review_next(request):
-    """Claim the next item (or continue my claimed one) and open its case."""
-    mine = review_items(request.user).filter(claimed_by=request.user).first()
-    if mine is not None:
-        return redirect(reverse("case-page", args=[mine.case.reference]) + "?from=review")
-    for item in review_items(request.user).filter(status=ReviewItem.Status.OPEN)[:20]:
-        if ReviewItem.objects.claim(item.pk, request.user):
-            return redirect(reverse("case-page", args=[item.case.reference]) + "?from=review")
-    messages.info(request, _("The review queue is empty. Well done."))
-    return redirect("review-queue")
 
 
 # The user's own settings.

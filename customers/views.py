@@ -17,8 +17,8 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
+from cases.access import staff_required
 from cases.transitions import TransitionError
-from cases.views import staff_required
 from customers.emails import render_email
 from customers.models import ConfirmationRequest, EmailOutbox, hash_token
 from customers.services import confirmation_decide

@@ -16,7 +16,7 @@ It rendered the product's own template, `cases/queue.html`, with the same rows a
 `compare()` checks that both views produce the same page (apart from the CSRF token).
 
 Since the queue render fixes (docs/performance.md, 28 Nov 2026) the product's view has fixes
-1 to 4 and prepares every row's display values itself (`cases.views.queue_rows`); this what-if
+1 to 4 and prepares every row's display values itself (`cases.presenters.queue_rows`); this what-if
 now stands for the queue *before* those fixes: it renders `queue_before.html`, a copy of the
 template as it was then (filters, `{% url %}` and the state label per row), so `compare()`
 checks that the new rows print exactly what the old ones did, and the load test can still
@@ -34,15 +34,10 @@ from django.template import engines
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
+from cases.access import staff_required
 from cases.models import Case, State
-from cases.views import (
-    OPEN_STATES,
-    PAGE_SIZE,
-    filtered_cases,
-    open_reasons,
-    queue_filters,
-    staff_required,
-)
+from cases.selectors import OPEN_STATES, queue_cases, queue_filters
+from cases.views import PAGE_SIZE
 from review.models import Intent, ReviewItem
 from review.reasons import explain
 
@@ -78,12 +73,12 @@ def reason_counts_sql() -> list[tuple[str, int]]:
 @require_GET
 @staff_required
 def queue_whatif(request):
-    filters = queue_filters(request)
+    filters = queue_filters(request.GET)
     cases = (
-        filtered_cases(request.user, filters)
+        queue_cases(request.user, filters)
         .select_related("customer", "assignee", "current_suggestion__intent")
         .only(*ROW_FIELDS)
-        .annotate(open_reasons=open_reasons())
+        .with_open_reasons()
     )
     page = Paginator(cases, PAGE_SIZE).get_page(request.GET.get("page"))
     labels = {state: str(label) for state, label in State.choices}

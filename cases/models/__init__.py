@@ -2,6 +2,7 @@
 
 from cases.models.case import (
     CUSTOMER,
+    OPEN_REVIEW_STATUSES,
     REFERENCE_ALPHABET,
     REFERENCE_LENGTH,
     SLA_HOURS,
@@ -19,6 +20,7 @@ from cases.models.case import (
     may_work,
     new_reference,
     nobody,
+    open_review_items,
     transitions_of,
 )
 from cases.models.history import (
@@ -51,6 +53,7 @@ __all__ = [
     "ATTACHMENT_STORAGE",
     "CUSTOMER",
     "EXTENSIONS",
+    "OPEN_REVIEW_STATUSES",
     "REFERENCE_ALPHABET",
     "REFERENCE_LENGTH",
     "SLA_HOURS",
@@ -85,5 +88,6 @@ __all__ = [
     "new_reference",
     "new_webhook_secret",
     "nobody",
+    "open_review_items",
     "transitions_of",
 ]

@@ -274,6 +274,7 @@ def board(agent):
     old = timezone.now() - timedelta(days=10)
     Case.objects.filter(pk=resolved.pk).update(created_at=old, updated_at=old)
     ReviewItem.objects.create(case=review, reason_codes=["customer_declined"])
+    ReviewItem.objects.create(case=escalated, reason_codes=["risk_class:financial"])
     return {"review": review, "escalated": escalated, "progress": progress, "resolved": resolved}
 
 
@@ -282,9 +283,10 @@ FILTERS = [
     ({"state": "in_review,escalated"}, ["review", "escalated"]),
     ({"state": ""}, ["review", "escalated", "progress", "resolved"]),
     ({"intent": "invoice_copy"}, ["resolved"]),
+    # A reason code of the open review item, as the workspace queue filters and counts it.
     ({"reason_code": "risk_class:financial"}, ["escalated"]),
     ({"reason_code": "customer_declined"}, ["review"]),  # from the open review, not the AI
-    ({"reason_code": "low_confidence"}, ["review", "progress", "resolved"]),
+    ({"reason_code": "low_confidence"}, []),  # every suggestion's code, but no open review's
     ({"assignee": "agent"}, ["progress"]),
     ({"assignee": "nobody-of-that-name"}, []),
     ({"created_before": "{recent}"}, ["resolved"]),

@@ -13,8 +13,8 @@ from django.utils import timezone
 from django_q.models import Schedule
 from rest_framework.test import APIClient
 
-from cases import api as api_module
 from cases import tasks
+from cases.api import views as api_module
 from cases.idempotency import purge_expired
 from cases.models import Case, CaseEvent, IdempotencyKey, Message, State
 from customers.models import Customer

@@ -29,6 +29,7 @@ from cases.models import (
     State,
     transitions_of,
 )
+from review import urls as review_urls
 from review.models import ReviewItem, Suggestion
 from tests.factories import CustomerFactory, IntentFactory, UserFactory, case_in
 
@@ -129,7 +130,8 @@ def request(client, name, world):
 
 
 def test_every_workspace_route_is_in_the_access_matrix():
-    named = {p.name for p in workspace_urls.urlpatterns if isinstance(p, URLPattern)}
+    patterns = [*workspace_urls.urlpatterns, *review_urls.urlpatterns]
+    named = {p.name for p in patterns if isinstance(p, URLPattern)}
     assert named == {name.split(" ")[0] for name in ROUTES}
 
 

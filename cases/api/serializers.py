@@ -1,0 +1,269 @@
+"""What the API reads and answers: messages in, cases and what belongs to them, customers."""
+
+from django.conf import settings
+from django.urls import reverse
+from drf_spectacular.utils import (
+    extend_schema_field,
+)
+from rest_framework import serializers
+
+from cases.models import STAFF, Attachment, Case, CaseEvent, Message, State
+from customers.models import Customer
+
+
+@extend_schema_field(
+    {
+        "type": "string",
+        "enum": list(State.values),
+        "description": "A case's state: "
+        + ", ".join(f"`{value}` ({label})" for value, label in State.choices),
+    },
+    component_name="State",
+)
+class StateField(serializers.ChoiceField):
+    """A case state; one named `State` schema component for `state`, `from_state`, `to_state`."""
+
+    def __init__(self, **kwargs):
+        super().__init__(choices=State.choices, **kwargs)
+
+
+class MessageInSerializer(serializers.Serializer):
+    from_email = serializers.EmailField(max_length=254)
+    from_name = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+    subject = serializers.CharField(max_length=998, required=False, allow_blank=True, default="")
+    body = serializers.CharField(max_length=settings.MAX_MESSAGE_CHARS, trim_whitespace=False)
+    channel = serializers.ChoiceField(
+        choices=["api", "email", "web", "chat", "phone"], required=False, default="api"
+    )
+    external_id = serializers.CharField(
+        max_length=255, required=False, allow_blank=True, default=""
+    )
+    message_id = serializers.CharField(max_length=255, required=False, allow_blank=True, default="")
+    in_reply_to = serializers.CharField(
+        max_length=255, required=False, allow_blank=True, default=""
+    )
+    references = serializers.CharField(
+        max_length=4000, required=False, allow_blank=True, default=""
+    )
+    language = serializers.ChoiceField(
+        choices=["", "en", "de"], required=False, allow_blank=True, default=""
+    )
+
+    def validate_body(self, value):
+        if not value.strip():
+            raise serializers.ValidationError("The message body is empty.")
+        return value
+
+
+class MessageAcceptedSerializer(serializers.Serializer):
+    reference = serializers.CharField()
+    state = serializers.CharField()
+    message = serializers.IntegerField()
+    created = serializers.BooleanField()
+
+
+class CustomerSerializer(serializers.Serializer):
+    email = serializers.EmailField()
+    name = serializers.CharField()
+    language = serializers.CharField()
+
+
+class SuggestionSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    intent = serializers.CharField(source="intent.slug", allow_null=True, read_only=True)
+    confidence = serializers.FloatField()
+    alternatives = serializers.JSONField()
+    action = serializers.CharField()
+    reason_codes = serializers.ListField(child=serializers.CharField())
+    automatable = serializers.BooleanField()
+    risk_flags = serializers.ListField(child=serializers.CharField())
+    slots = serializers.JSONField()
+    options = serializers.JSONField()
+    adjustment = serializers.JSONField()
+    draft_reply = serializers.CharField()
+    model_version = serializers.CharField(source="model_label")
+    policy_version = serializers.IntegerField(allow_null=True)
+
+
+class SuggestionHistorySerializer(SuggestionSerializer):
+    """Every suggestion made for a case, newest first; `current` marks the one in force."""
+
+    engine = serializers.CharField()
+    created_at = serializers.DateTimeField()
+    current = serializers.SerializerMethodField()
+
+    def get_current(self, suggestion) -> bool:
+        return suggestion.pk == self.context.get("current_suggestion_id")
+
+
+class EventSerializer(serializers.ModelSerializer):
+    transition = serializers.CharField(source="name")
+    from_state = StateField(read_only=True)
+    to_state = StateField(read_only=True)
+    actor = serializers.CharField(source="actor_display")
+
+    class Meta:
+        model = CaseEvent
+        fields = [
+            "transition",
+            "from_state",
+            "to_state",
+            "actor_kind",
+            "actor",
+            "reason_codes",
+            "comment",
+            "model_version",
+            "policy_version",
+            "created_at",
+        ]
+
+
+class AttachmentSerializer(serializers.ModelSerializer):
+    url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Attachment
+        fields = ["id", "filename", "content_type", "size", "sha256", "inline", "rejected", "url"]
+        read_only_fields = fields
+        extra_kwargs = {
+            "size": {"help_text": "Bytes; 0 when the file was refused."},
+            "sha256": {"help_text": "Hex SHA-256 of the bytes; empty when refused."},
+            "inline": {"help_text": "The sender marked it inline (e.g. an image in the body)."},
+        }
+
+    @extend_schema_field(
+        serializers.URLField(
+            allow_null=True,
+            help_text="Where to download the file (this API); null when it was not stored.",
+        )
+    )
+    def get_url(self, attachment) -> str | None:
+        if attachment.rejected or not attachment.file:
+            return None
+        # message.case comes from the prefetch (or the case's related manager): no query.
+        path = reverse(
+            "case-attachment-download",
+            kwargs={"reference": attachment.message.case.reference, "id": attachment.pk},
+        )
+        return self.context["request"].build_absolute_uri(path)
+
+
+class MessageSerializer(serializers.ModelSerializer):
+    attachments = AttachmentSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Message
+        fields = [
+            "id",
+            "direction",
+            "author_kind",
+            "subject",
+            "text",
+            "created_at",
+            "sent_at",
+            "attachments",
+        ]
+
+
+class CaseListSerializer(serializers.ModelSerializer):
+    state = StateField(read_only=True)
+    customer = serializers.EmailField(source="customer.email")
+    intent = serializers.SerializerMethodField()
+    reason_codes = serializers.SerializerMethodField()
+    assignee = serializers.CharField(
+        source="assignee.get_username", default=None, allow_null=True, read_only=True
+    )
+
+    class Meta:
+        model = Case
+        fields = [
+            "reference",
+            "state",
+            "subject",
+            "customer",
+            "intent",
+            "reason_codes",
+            "assignee",
+            "priority",
+            "due_at",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = fields
+
+    def get_intent(self, case) -> str | None:
+        suggestion = case.current_suggestion
+        return suggestion.intent.slug if suggestion and suggestion.intent else None
+
+    def get_reason_codes(self, case) -> list[str]:
+        return case.current_suggestion.reason_codes if case.current_suggestion else []
+
+
+class CaseSerializer(CaseListSerializer):
+    customer = CustomerSerializer()
+    suggestion = SuggestionSerializer(source="current_suggestion", allow_null=True)
+    available_transitions = serializers.SerializerMethodField()
+    events = EventSerializer(many=True)
+    messages = MessageSerializer(many=True)
+
+    class Meta(CaseListSerializer.Meta):
+        fields = [
+            *CaseListSerializer.Meta.fields,
+            "channel",
+            "language",
+            "suggestion",
+            "proposal",
+            "proposal_version",
+            "outcome",
+            "available_transitions",
+            "events",
+            "messages",
+        ]
+        read_only_fields = fields
+
+    def get_available_transitions(self, case) -> list[str]:
+        user = self.context["request"].user
+        return sorted(
+            t.name
+            for t in case.get_available_user_state_transitions(user)
+            if STAFF in t.custom["by"]
+        )
+
+
+class CustomerCaseSerializer(serializers.ModelSerializer):
+    state = StateField(read_only=True)
+
+    class Meta:
+        model = Case
+        fields = ["reference", "state", "subject", "created_at"]
+        read_only_fields = fields
+
+
+class CustomerListSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Customer
+        fields = ["id", "email", "name", "language", "created_at", "updated_at"]
+        read_only_fields = fields
+
+
+class CustomerDetailSerializer(CustomerListSerializer):
+    cases = CustomerCaseSerializer(many=True, read_only=True)
+
+    class Meta(CustomerListSerializer.Meta):
+        fields = [*CustomerListSerializer.Meta.fields, "cases"]
+        read_only_fields = fields
+
+
+class TransitionPayloadSerializer(serializers.Serializer):
+    """Fields each transition reads; the transition path validates and explains errors."""
+
+    comment = serializers.CharField(required=False, help_text="Why; kept in the event.")
+    expected_state = serializers.CharField(required=False)
+    suggestion = serializers.IntegerField(required=False, help_text="approve/amend: its id.")
+    reason = serializers.CharField(required=False, help_text="escalate: required.")
+    text = serializers.CharField(required=False, help_text="reply: required.")
+    intent = serializers.CharField(required=False, help_text="amend: intent slug.")
+    action = serializers.CharField(required=False, help_text="amend: reply/choose/confirm.")
+    reply = serializers.CharField(required=False, help_text="amend: the corrected reply.")
+    options = serializers.ListField(child=serializers.JSONField(), required=False)
+    adjustment = serializers.DictField(required=False)

@@ -1,0 +1,136 @@
+"""The read side of cases: which cases the workspace queue and the API list show, in what order.
+
+One meaning per filter, shared by the workspace (`cases.views`) and the REST API
+(`cases.api`): a reason code matches the case's open review item (what the queue's reason
+facet counts), an intent the current suggestion's, a search the reference, the customer and
+the subject. Review rows are reached through the relations (`review_items`,
+`current_suggestion`): cases never imports review.
+"""
+
+from django.db.models import Count
+from django.utils import timezone
+
+from cases.models import OPEN_REVIEW_STATUSES, Case, State, open_review_items
+
+OPEN_STATES = [
+    State.NEW,
+    State.IN_REVIEW,
+    State.ESCALATED,
+    State.IN_PROGRESS,
+    State.AWAITING_CUSTOMER,
+]
+ACTIONABLE_STATES = [State.IN_REVIEW, State.ESCALATED, State.IN_PROGRESS]
+
+
+# The workspace queue.
+
+
+def queue_filters(params) -> dict:
+    """The queue's filters from its query parameters (a QueryDict); anything else is ignored."""
+    return {
+        "state": params.get("state", ""),
+        "intent": params.get("intent", ""),
+        "reason": params.get("reason", ""),
+        "assigned": params.get("assigned", ""),
+        "overdue": params.get("overdue", "") == "1",
+        "q": params.get("q", "").strip()[:100],
+    }
+
+
+def queue_cases(user, filters: dict):
+    """The cases the queue lists for these filters, in queue order."""
+    cases = Case.objects.all()
+    if filters["state"] in OPEN_STATES:
+        cases = cases.filter(state=filters["state"])
+    else:
+        cases = cases.filter(state__in=ACTIONABLE_STATES)
+    if filters["intent"]:
+        cases = cases.with_intent(filters["intent"])
+    if filters["reason"]:
+        cases = cases.with_open_review_reason(filters["reason"])
+    if filters["assigned"] == "me":
+        cases = cases.filter(assignee=user)
+    elif filters["assigned"] == "none":
+        cases = cases.filter(assignee__isnull=True)
+    if filters["overdue"]:
+        cases = cases.filter(due_at__lt=timezone.now())
+    if filters["q"]:
+        cases = cases.search(filters["q"])
+    return cases.order_by("due_at", "-priority", "pk")
+
+
+def state_counts() -> list[tuple[str, str, int]]:
+    """(state, label, cases) for each open state, in the lifecycle's order."""
+    counts = dict(
+        Case.objects.filter(state__in=OPEN_STATES)
+        .values_list("state")
+        .annotate(n=Count("pk"))
+        .values_list("state", "n")
+    )
+    return [(state, state.label, counts.get(state, 0)) for state in OPEN_STATES]
+
+
+def reason_counts() -> list[tuple[str, int]]:
+    """(code, open review items) for each reason code, most frequent first."""
+    # Grouped in SQL by the whole list (few distinct combinations), split here.
+    counts: dict[str, int] = {}
+    combinations = (
+        open_review_items().order_by().values_list("reason_codes").annotate(n=Count("pk"))
+    )
+    for codes, n in combinations:
+        for code in codes:
+            counts[code] = counts.get(code, 0) + n
+    return sorted(counts.items(), key=lambda item: (-item[1], item[0]))
+
+
+def latest_arrival():
+    """When the newest case was created (None without cases): the queue polls for newer ones."""
+    return Case.objects.order_by("-created_at").values_list("created_at", flat=True).first()
+
+
+def arrived_since(since) -> int:
+    return Case.objects.filter(created_at__gt=since).count() if since else 0
+
+
+def open_review_item(case: Case):
+    """The case's open review item (at most one), with who claimed it; None without one."""
+    items = case.review_items.filter(status__in=OPEN_REVIEW_STATUSES)
+    return items.select_related("claimed_by").first()
+
+
+# The REST API's case list: validated parameters (cases.api) → fixed lookups written here.
+
+ORDERINGS = {
+    "due_at": ("due_at", "pk"),
+    "-due_at": ("-due_at", "-pk"),
+    "created_at": ("created_at", "pk"),
+    "-created_at": ("-created_at", "-pk"),
+    "updated_at": ("updated_at", "pk"),
+    "-updated_at": ("-updated_at", "-pk"),
+    "priority": ("priority", "due_at", "pk"),
+    "-priority": ("-priority", "due_at", "pk"),
+}
+
+# Query parameter → the one lookup it may become.
+RANGE_LOOKUPS = {
+    "created_after": "created_at__gte",
+    "created_before": "created_at__lt",
+    "updated_after": "updated_at__gte",
+    "updated_before": "updated_at__lt",
+}
+
+
+def api_cases(cases, given: dict):
+    """Apply the API's validated filters (`cases.api` validates them) and its ordering."""
+    if given.get("state"):
+        cases = cases.filter(state__in=given["state"])
+    if "intent" in given:
+        cases = cases.with_intent(given["intent"])
+    if "reason_code" in given:
+        cases = cases.with_open_review_reason(given["reason_code"])
+    if "assignee" in given:
+        cases = cases.filter(assignee__username=given["assignee"])
+    for name, lookup in RANGE_LOOKUPS.items():
+        if name in given:
+            cases = cases.filter(**{lookup: given[name]})
+    return cases.order_by(*ORDERINGS[given.get("ordering", "due_at")])
