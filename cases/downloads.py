@@ -6,7 +6,7 @@ Shared by the staff view (`cases.views.case_attachment`) and the REST API
 
 from django.http import FileResponse, HttpResponse, HttpResponseNotFound
 
-from cases.mail.parse import clean_filename
+from cases.mail.attachments import clean_filename
 from cases.models import Attachment
 
 # Types a browser shows but cannot run; anything else (HTML, SVG, XML, PDF, …) is sent as bare

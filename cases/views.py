@@ -43,7 +43,7 @@ from cases.selectors import (
     state_counts,
 )
 from cases.transitions import Actor, TransitionError, case_record, case_transition
-from review.models import Intent
+from cases.transitions.forms import INTENTS
 
 PAGE_SIZE = 50
 
@@ -65,7 +65,7 @@ def queue(request):
     context |= {
         "state_counts": state_counts(),
         "reason_counts": reason_counts(),
-        "intents": intent_choices(),
+        "intents": INTENTS(),
         "latest": latest_arrival(),
     }
     return vary_on_htmx(render(request, "cases/queue.html", context))
@@ -91,10 +91,6 @@ def queue_news(request):
     return render(request, "cases/queue.html#news", {"arrived": arrived, "latest": since})
 
 
-def intent_choices():
-    return Intent.objects.only("slug", "name").order_by("name")
-
-
 def case_context(request, case: Case) -> dict:
     suggestion = case.current_suggestion
     open_item = open_review_item(case)
@@ -110,7 +106,7 @@ def case_context(request, case: Case) -> dict:
         "review_item": open_item,
         "reasons": reasons,
         "available": available,
-        "intents": intent_choices() if "amend" in available else [],
+        "intents": INTENTS() if "amend" in available else [],
         "thread": case.messages.select_related("author_user").prefetch_related("attachments"),
         "timeline": case.events.select_related("actor_user"),
         "other_cases": case.customer.cases.exclude(pk=case.pk).order_by("-created_at")[:10],

@@ -252,18 +252,3 @@ class CustomerDetailSerializer(CustomerListSerializer):
     class Meta(CustomerListSerializer.Meta):
         fields = [*CustomerListSerializer.Meta.fields, "cases"]
         read_only_fields = fields
-
-
-class TransitionPayloadSerializer(serializers.Serializer):
-    """Fields each transition reads; the transition path validates and explains errors."""
-
-    comment = serializers.CharField(required=False, help_text="Why; kept in the event.")
-    expected_state = serializers.CharField(required=False)
-    suggestion = serializers.IntegerField(required=False, help_text="approve/amend: its id.")
-    reason = serializers.CharField(required=False, help_text="escalate: required.")
-    text = serializers.CharField(required=False, help_text="reply: required.")
-    intent = serializers.CharField(required=False, help_text="amend: intent slug.")
-    action = serializers.CharField(required=False, help_text="amend: reply/choose/confirm.")
-    reply = serializers.CharField(required=False, help_text="amend: the corrected reply.")
-    options = serializers.ListField(child=serializers.JSONField(), required=False)
-    adjustment = serializers.DictField(required=False)

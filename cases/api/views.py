@@ -24,6 +24,7 @@ from rest_framework.throttling import ScopedRateThrottle
 from cases.api.errors import READ_ERRORS, error_response, errors, not_found_response
 from cases.api.filters import CASE_FILTERS, filter_cases, parameter
 from cases.api.http import ApiPagination, IgnoreAccept, JSONOnlyParser
+from cases.api.payloads import transition_payload_serializer
 from cases.api.permissions import CanSubmitMessages, CanViewCases, CanViewCustomers
 from cases.api.serializers import (
     CaseListSerializer,
@@ -35,7 +36,6 @@ from cases.api.serializers import (
     MessageInSerializer,
     MessageSerializer,
     SuggestionHistorySerializer,
-    TransitionPayloadSerializer,
 )
 from cases.downloads import PASSIVE_TYPES, attachment_download
 from cases.idempotency import PARAMETER as IDEMPOTENCY_KEY
@@ -215,7 +215,7 @@ class CaseViewSet(viewsets.ReadOnlyModelViewSet):
         return response
 
     @extend_schema(
-        request=TransitionPayloadSerializer,
+        request=transition_payload_serializer(),
         parameters=[
             OpenApiParameter(
                 "name",

@@ -1,20 +1,12 @@
 """The models of the case workflow, by topic; Django and the other apps import them from here."""
 
 from cases.models.case import (
-    CUSTOMER,
     OPEN_REVIEW_STATUSES,
     REFERENCE_ALPHABET,
     REFERENCE_LENGTH,
-    SLA_HOURS,
-    STAFF,
-    SYSTEM,
     TRANSITION_NAMES,
-    ActionKind,
-    ActorKind,
     Case,
     CaseQuerySet,
-    Priority,
-    State,
     may_decide,
     may_handle,
     may_work,
@@ -22,6 +14,16 @@ from cases.models.case import (
     nobody,
     open_review_items,
     transitions_of,
+)
+from cases.models.choices import (
+    CUSTOMER,
+    SLA_HOURS,
+    STAFF,
+    SYSTEM,
+    ActionKind,
+    ActorKind,
+    Priority,
+    State,
 )
 from cases.models.history import (
     AppendOnlyError,

@@ -16,6 +16,16 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_fsm import RETURN_VALUE, ConcurrentTransitionMixin, FSMField, transition
 
+from cases.models.choices import (
+    CUSTOMER,
+    SLA_HOURS,
+    STAFF,
+    SYSTEM,
+    ActionKind,
+    Priority,
+    State,
+)
+
 # No 0/O, 1/I/L: references are read out on the phone.
 REFERENCE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
 REFERENCE_LENGTH = 8  # 31**8 ≈ 8.5e11: not guessable by enumeration, still easy to read.
@@ -23,45 +33,6 @@ REFERENCE_LENGTH = 8  # 31**8 ≈ 8.5e11: not guessable by enumeration, still ea
 
 def new_reference() -> str:
     return "".join(secrets.choice(REFERENCE_ALPHABET) for _ in range(REFERENCE_LENGTH))
-
-
-class State(models.TextChoices):
-    NEW = "new", _("New")
-    IN_REVIEW = "in_review", _("In review")
-    ESCALATED = "escalated", _("Escalated")
-    IN_PROGRESS = "in_progress", _("In progress")
-    AWAITING_CUSTOMER = "awaiting_customer", _("Awaiting customer")
-    RESOLVED = "resolved", _("Resolved")
-    CLOSED = "closed", _("Closed")
-
-
-class ActionKind(models.TextChoices):
-    REPLY = "reply", _("Reply")
-    CHOOSE = "choose", _("Customer chooses an option")
-    CONFIRM = "confirm", _("Customer confirms an adjustment")
-    MANUAL = "manual", _("Manual handling")
-
-
-class ActorKind(models.TextChoices):
-    SYSTEM = "system", _("System")
-    AI = "ai", _("AI")
-    AGENT = "agent", _("Agent")
-    SUPERVISOR = "supervisor", _("Supervisor")
-    CUSTOMER = "customer", _("Customer")
-
-
-class Priority(models.IntegerChoices):
-    LOW = 1, _("Low")
-    NORMAL = 2, _("Normal")
-    HIGH = 3, _("High")
-    URGENT = 4, _("Urgent")
-
-
-# Time to first human decision or resolution, by priority.
-SLA_HOURS = {Priority.LOW: 72, Priority.NORMAL: 24, Priority.HIGH: 8, Priority.URGENT: 4}
-
-# Who may drive a transition: staff (permission-checked), the system, or the customer's link.
-STAFF, SYSTEM, CUSTOMER = "staff", "system", "customer"
 
 
 # Permissions of transitions. django-fsm-2 only advises them: the transition path checks them.

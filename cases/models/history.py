@@ -5,7 +5,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from cases.models.case import ActorKind, Case, State
+from cases.models.case import Case
+from cases.models.choices import ActorKind, State
 
 
 class AppendOnlyError(Exception):

@@ -80,7 +80,13 @@ class OptionsField(forms.Field):
 
     def __init__(self, **kwargs):
         kwargs.setdefault("required", False)
-        kwargs.setdefault("help_text", gettext_lazy("One option per line, e.g. delivery dates."))
+        kwargs.setdefault(
+            "help_text",
+            gettext_lazy(
+                "1 to 10 options the customer chooses from, e.g. delivery dates: labels or "
+                "{id, label} objects; in a form, one label per line."
+            ),
+        )
         super().__init__(**kwargs)
 
     def to_python(self, value) -> list[dict]:
@@ -110,7 +116,13 @@ class AdjustmentField(forms.Field):
 
     def __init__(self, **kwargs):
         kwargs.setdefault("required", False)
-        kwargs.setdefault("help_text", gettext_lazy("One change per line, as name: value."))
+        kwargs.setdefault(
+            "help_text",
+            gettext_lazy(
+                "What changes for the customer, as names and values; in a form, one "
+                "name: value per line."
+            ),
+        )
         super().__init__(**kwargs)
 
     def to_python(self, value) -> dict:
