@@ -6,15 +6,16 @@ from django.contrib.auth.models import Group, Permission
 # theirs (see `is_supervisor`); `Actor.staff` records them as supervisors for the same reason.
 SUPERVISOR_PERMISSION = "cases.handle_escalated"
 
+# Each role's permissions. The core lists its own; the apps above it add theirs in their
+# `AppConfig.ready()` (`grant`), so that this module names nothing of theirs.
 ROLES = {
-    "agent": ["cases.view_case", "cases.work_case", "review.view_suggestion"],
+    "agent": ["cases.view_case", "cases.work_case"],
     "supervisor": [
         # The workspace.
         "cases.view_case",
         "cases.work_case",
         "cases.handle_escalated",
         "cases.decide_legal",
-        "review.view_suggestion",
         # The admin's cases: the change permission is what posts a transition button; the
         # state itself stays read-only. Messages and events are shown, never edited.
         "cases.change_case",
@@ -25,31 +26,16 @@ ROLES = {
         "cases.view_quarantinedemail",
         "cases.change_quarantinedemail",
         "cases.view_attachment",
-        # The policy (every save is a new version) and its history; the dashboard's buttons.
-        "review.view_intent",
-        "review.change_intent",
-        "review.view_policyversion",
-        # Models: see them, activate or roll back (change), retrain (add), follow the runs.
-        "review.view_modelversion",
-        "review.change_modelversion",
-        "review.add_modelversion",
-        "review.view_trainingrun",
-        # The learning loop and the review queue: correct a label, read the rest.
-        "review.view_trainingexample",
-        "review.change_trainingexample",
-        "review.view_reviewitem",
-        # Customers: see and export (view); erase (delete: erasure is how a customer is
-        # deleted here, the row stays pseudonymised for the cases' history).
-        "customers.view_customer",
-        "customers.delete_customer",
-        "customers.view_confirmationrequest",
-        "customers.view_emailoutbox",
-        # The audit trail of all of the above, and what was sent to downstream systems.
-        "review.view_auditentry",
+        # What was sent to downstream systems.
         "cases.view_webhookdelivery",
     ],
     "integrator": ["cases.view_case", "cases.submit_message"],
 }
+
+
+def grant(role: str, perms: list[str]) -> None:
+    """Add an app's permissions to a role (from its `AppConfig.ready()`; idempotent)."""
+    ROLES[role].extend(perm for perm in perms if perm not in ROLES[role])
 
 
 def is_supervisor(user) -> bool:

@@ -6,6 +6,20 @@ class CustomersConfig(AppConfig):
     verbose_name = "Customers"
 
     def ready(self):
+        from cases.roles import grant
+
+        # Customers: see and export (view); erase (delete: erasure is how a customer is
+        # deleted here, the row stays pseudonymised for the cases' history).
+        grant(
+            "supervisor",
+            [
+                "customers.view_customer",
+                "customers.delete_customer",
+                "customers.view_confirmationrequest",
+                "customers.view_emailoutbox",
+            ],
+        )
+
         # The transition path's effects of the customers' side (emails about their questions).
         from customers import effects
 

@@ -6,6 +6,31 @@ class ReviewConfig(AppConfig):
     verbose_name = "Review and learning"
 
     def ready(self):
+        from cases.roles import grant
+
+        grant("agent", ["review.view_suggestion"])
+        grant(
+            "supervisor",
+            [
+                "review.view_suggestion",
+                # The policy (every save is a new version) and its history; the dashboard.
+                "review.view_intent",
+                "review.change_intent",
+                "review.view_policyversion",
+                # Models: see them, activate or roll back (change), retrain (add), the runs.
+                "review.view_modelversion",
+                "review.change_modelversion",
+                "review.add_modelversion",
+                "review.view_trainingrun",
+                # The learning loop and the review queue: correct a label, read the rest.
+                "review.view_trainingexample",
+                "review.change_trainingexample",
+                "review.view_reviewitem",
+                # The audit trail of what supervisors did.
+                "review.view_auditentry",
+            ],
+        )
+
         # The transition path's effects of the AI's side (review items, approvals, learning).
         from review import effects
 
