@@ -1,6 +1,7 @@
 """What the workspace's pages print, formatted in Python once: their templates only output it.
 
-`queue_rows` presents the queue's rows (templates/cases/queue.html, `case-list`).
+`queue_rows` presents the queue's rows (templates/cases/queue.html, `case-list`);
+`action_forms` the case page's transition forms (templates/cases/case_detail.html).
 """
 
 import unicodedata
@@ -11,6 +12,7 @@ from django.utils import formats, timezone
 from django.utils.text import Truncator
 
 from cases.models import State
+from cases.transitions.forms import transition_form
 
 # What a queue row shows (no JSON payloads, no password hashes), as plain values: building
 # five model instances per row cost more than the query itself.
@@ -73,3 +75,27 @@ def queue_rows(cases, now) -> list[dict]:
             }
         )
     return rows
+
+
+def action_forms(case, suggestion, available: list[str]) -> dict:
+    """The forms of the transitions the agent may run, as the case page shows them.
+
+    The same forms the path validates with (`cases.transitions.forms`), filled with what the
+    AI proposed, so that what the agent sees and edits is what is posted.
+    """
+    labels = "\n".join(option["label"] for option in (suggestion.options if suggestion else []))
+    initial = {
+        "amend": {
+            "intent": suggestion.intent.slug if suggestion and suggestion.intent else "",
+            "reply": suggestion.draft_reply if suggestion else "",
+            "options": labels,
+        },
+        "reply": {"text": suggestion.draft_reply if suggestion else ""},
+        "propose": {"options": labels},
+        "escalate": {},
+    }
+    return {
+        name: transition_form(name)(initial=initial[name], auto_id=f"{name}-%s-{case.reference}")
+        for name in available
+        if name in initial
+    }

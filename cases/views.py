@@ -32,7 +32,7 @@ from cases.models import (
     StaffProfile,
     transitions_of,
 )
-from cases.presenters import QUEUE_COLUMNS, queue_rows
+from cases.presenters import QUEUE_COLUMNS, action_forms, queue_rows
 from cases.selectors import (
     arrived_since,
     latest_arrival,
@@ -43,7 +43,7 @@ from cases.selectors import (
     state_counts,
 )
 from cases.transitions import Actor, TransitionError, case_record, case_transition
-from cases.transitions.forms import INTENTS
+from cases.transitions.forms import INTENTS, transition_form
 
 PAGE_SIZE = 50
 
@@ -106,7 +106,7 @@ def case_context(request, case: Case) -> dict:
         "review_item": open_item,
         "reasons": reasons,
         "available": available,
-        "intents": INTENTS() if "amend" in available else [],
+        "forms": action_forms(case, suggestion, available),
         "thread": case.messages.select_related("author_user").prefetch_related("attachments"),
         "timeline": case.events.select_related("actor_user"),
         "other_cases": case.customer.cases.exclude(pk=case.pk).order_by("-created_at")[:10],
@@ -179,21 +179,11 @@ def after_action(
     return HttpResponseRedirect(url)
 
 
-TRANSITION_FIELDS = (
-    "comment",
-    "expected_state",
-    "suggestion",
-    "reason",
-    "text",
-    "intent",
-    "action",
-    "reply",
-)
-
-
-def transition_payload(post) -> dict:
-    payload = {key: post[key] for key in TRANSITION_FIELDS if post.get(key)}
-    if post.get("options"):
+def transition_payload(name: str, post) -> dict:
+    """What the case page posted for this transition: the fields of its form."""
+    fields = transition_form(name).base_fields
+    payload = {key: post[key] for key in fields if key != "options" and post.get(key)}
+    if "options" in fields and post.get("options"):
         payload["options"] = [line.strip() for line in post["options"].splitlines() if line.strip()]
     return payload
 
@@ -205,7 +195,7 @@ def case_action(request, reference, name):
     if name not in TRANSITION_NAMES:
         get_object_or_404(Case.objects.only("pk"), reference=reference)  # an unknown case: 404
         raise PermissionDenied
-    payload = transition_payload(request.POST)
+    payload = transition_payload(name, request.POST)
     if name == "amend" and "options" in payload:
         # Options keep their ids (dates) when the agent only edits the labels' order or text.
         payload["options"] = [{"id": o, "label": o} for o in payload["options"]]

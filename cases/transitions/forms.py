@@ -12,6 +12,7 @@ from functools import cache
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.choices import BaseChoiceIterator
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -67,6 +68,12 @@ class TextField(forms.Field):
 
     def to_python(self, value) -> str:
         return clean_text(value, limit=self.max_length)
+
+    def widget_attrs(self, widget):
+        attrs = super().widget_attrs(widget)
+        if not widget.is_hidden:
+            attrs["maxlength"] = str(self.max_length)
+        return attrs
 
 
 class LineField(TextField):
@@ -158,6 +165,23 @@ class Vocabulary:
 INTENTS = Vocabulary()
 
 
+class OnceChoices(BaseChoiceIterator):
+    """A vocabulary's choices, read once per form when first needed (a select reads its
+    choices twice when rendered), and never at import."""
+
+    def __init__(self, vocabulary: Vocabulary):
+        self.vocabulary = vocabulary
+        self.loaded = None
+
+    def __iter__(self):
+        if self.loaded is None:
+            self.loaded = [("", "—"), *self.vocabulary()]
+        yield from self.loaded
+
+    def __deepcopy__(self, memo):
+        return OnceChoices(self.vocabulary)  # each form (a copy of the fields) reads afresh
+
+
 class PayloadForm(forms.Form):
     """A payload of the path: validated into the data its handler reads, or refused."""
 
@@ -205,15 +229,19 @@ SUMMARIES.update(
 
 
 class EscalateForm(TransitionForm):
-    reason = TextField(max_length=2000, required=True, label=gettext_lazy("Reason"))
+    reason = LineField(max_length=2000, required=True, label=gettext_lazy("Reason"))
 
 
 class ReplyForm(TransitionForm):
-    text = TextField(required=True, label=gettext_lazy("Reply to the customer"))
+    text = TextField(
+        required=True,
+        label=gettext_lazy("Reply to the customer"),
+        widget=forms.Textarea(attrs={"rows": 6}),
+    )
 
 
 class ProposeForm(TransitionForm):
-    options = OptionsField(label=gettext_lazy("Options"))
+    options = OptionsField(label=gettext_lazy("Options"), widget=forms.Textarea(attrs={"rows": 3}))
     adjustment = AdjustmentField(label=gettext_lazy("Adjustment"))
 
     def clean(self):
@@ -234,7 +262,7 @@ class AmendForm(TransitionForm):
 
     intent = forms.ChoiceField(
         required=False,
-        choices=lambda: [("", "—"), *INTENTS()],
+        choices=OnceChoices(INTENTS),
         label=gettext_lazy("Intent"),
         help_text=gettext_lazy("The corrected intent, by its slug."),
     )
@@ -246,8 +274,10 @@ class AmendForm(TransitionForm):
         ],
         label=gettext_lazy("Action"),
     )
-    reply = TextField(label=gettext_lazy("Corrected reply"))
-    options = OptionsField(label=gettext_lazy("Options"))
+    reply = TextField(
+        label=gettext_lazy("Corrected reply"), widget=forms.Textarea(attrs={"rows": 8})
+    )
+    options = OptionsField(label=gettext_lazy("Options"), widget=forms.Textarea(attrs={"rows": 3}))
     adjustment = AdjustmentField(label=gettext_lazy("Adjustment"))
 
     AMENDABLE = ("intent", "action", "reply", "options", "adjustment")
