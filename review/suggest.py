@@ -229,10 +229,15 @@ def suggestion_create(*, case_id: int) -> Suggestion | None:
         suggestion, _ = Suggestion.objects.get_or_create(
             case=locked, message=message, defaults=fields
         )
-        locked.current_suggestion = suggestion
-        locked.language = suggestion.language
-        locked.set_priority(max(locked.priority, priority_for(suggestion.risk_flags)))
-        locked.save(update_fields=["current_suggestion", "language", "priority", "due_at"])
-        name = "automate" if suggestion.automatable else "route_to_review"
-        case_transition(case=locked, name=name, actor=Actor.ai())
+        # The path makes it the case's current suggestion, with its language and priority.
+        case_transition(
+            case=locked,
+            name="automate" if suggestion.automatable else "route_to_review",
+            actor=Actor.ai(),
+            payload={
+                "suggestion": suggestion.pk,
+                "language": suggestion.language,
+                "priority": priority_for(suggestion.risk_flags),
+            },
+        )
     return suggestion

@@ -237,7 +237,11 @@ class Case(ConcurrentTransitionMixin, models.Model):
         target=RETURN_VALUE(State.RESOLVED, State.AWAITING_CUSTOMER),
         conditions=[suggestion_is_automatable],
         permission=nobody,
-        custom={"by": {SYSTEM}, "label": _("Automate")},
+        custom={
+            "by": {SYSTEM},
+            "label": _("Automate"),
+            "form": "cases.transitions.forms.SuggestedForm",
+        },
     )
     def automate(self):
         return self.target_for(self.current_suggestion.action)
@@ -248,7 +252,11 @@ class Case(ConcurrentTransitionMixin, models.Model):
         target=State.IN_REVIEW,
         conditions=[suggestion_needs_review],
         permission=nobody,
-        custom={"by": {SYSTEM}, "label": _("Route to review")},
+        custom={
+            "by": {SYSTEM},
+            "label": _("Route to review"),
+            "form": "cases.transitions.forms.SuggestedForm",
+        },
     )
     def route_to_review(self):
         pass

@@ -17,7 +17,7 @@ from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from cases.models import ActionKind, transitions_of
+from cases.models import ActionKind, Priority, transitions_of
 from cases.transitions.errors import InvalidPayload
 
 MAX_TEXT = 20_000
@@ -215,6 +215,10 @@ class TransitionForm(PayloadForm):
     def payload(self) -> dict:
         return super().payload() | {"comment": self.cleaned_data.get("comment", "")}
 
+    @classmethod
+    def prepare(cls, case, data: dict) -> None:
+        """Set on the locked case what the transition is decided on, before its checks."""
+
 
 class NoteForm(PayloadForm):
     """A note for colleagues on the case's timeline; the customer never sees it."""
@@ -226,6 +230,26 @@ NOTE_REFUSED = gettext_lazy("A note needs text (at most 5000 characters).")
 SUMMARIES.update(
     {("note", code): NOTE_REFUSED for code in ("required", "max_length", "nul", "unicode", "type")}
 )
+
+
+class SuggestedForm(TransitionForm):
+    """The AI's decision on a new case (automate, route to review): the suggestion it stored
+    becomes the case's current one, with the language it read and the priority its risks ask
+    for; the transition's guard then reads that suggestion's routing."""
+
+    language = LineField(max_length=8, widget=forms.HiddenInput)
+    priority = forms.TypedChoiceField(
+        required=False, coerce=int, choices=Priority.choices, widget=forms.HiddenInput
+    )
+
+    @classmethod
+    def prepare(cls, case, data: dict) -> None:
+        if data.get("suggestion"):
+            case.current_suggestion_id = data["suggestion"]  # and forgets the cached one
+        if data.get("language"):
+            case.language = data["language"]
+        if data.get("priority"):
+            case.set_priority(max(case.priority, data["priority"]))
 
 
 class EscalateForm(TransitionForm):

@@ -58,13 +58,16 @@ def case_transition(
     """
     if name not in TRANSITION_NAMES:
         raise UnknownTransition(_("There is no transition called %(name)s.") % {"name": name})
-    data = payload_validate(transition_form(name), payload)
+    form = transition_form(name)
+    data = payload_validate(form, payload)
     with transaction.atomic():
         locked = lock(case, reference)
+        before = field_values(locked)
+        form.prepare(locked, data)
         transition_check(locked, name, actor, data)
         step = Step(case=locked, name=name, actor=actor, data=data, from_state=locked.state)
         step.amendment = dict(data.get("amendment", {}))
-        return run(step, HANDLERS[name], names_suggestion=True, always_save=True)
+        return run(step, HANDLERS[name], before, names_suggestion=True, always_save=True)
 
 
 def case_record(
@@ -85,7 +88,8 @@ def case_record(
         role_check(name, action.by, actor)
         step = Step(case=locked, name=name, actor=actor, data=data, from_state=locked.state)
         step.event_name = action.event_name
-        return run(step, action.handler, names_suggestion=action.names_suggestion)
+        before = field_values(locked)
+        return run(step, action.handler, before, names_suggestion=action.names_suggestion)
 
 
 def lock(case: Case | int | None, reference: str) -> Case:
@@ -95,10 +99,12 @@ def lock(case: Case | int | None, reference: str) -> Case:
     )
 
 
-def run(step: Step, handler, *, names_suggestion: bool, always_save: bool = False) -> CaseEvent:
-    """Effects before, the handler, effects after; save, record, and hand on the rest."""
+def run(
+    step: Step, handler, before: dict, *, names_suggestion: bool, always_save: bool = False
+) -> CaseEvent:
+    """Effects before, the handler, effects after; save what changed since `before`, record,
+    and hand on the rest."""
     case = step.case
-    before = field_values(case)
     effects.before.run(step)
     if not step.held:
         handler(step)
