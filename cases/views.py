@@ -137,7 +137,7 @@ def case_detail(request, reference):
 def case_attachment(request, reference, pk):
     """Send one of the case's files as a download, never inline: senders choose its bytes."""
     case = get_object_or_404(Case, reference=reference)
-    # Scoped to the case in the URL: another case's attachment id is a 404 here (T1).
+    # Scoped to the case in the URL: another case's attachment id is a 404 here (no IDOR).
     attachment = get_object_or_404(Attachment, pk=pk, message__case=case)
     if attachment.rejected:
         return attachment_not_found(

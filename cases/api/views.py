@@ -200,7 +200,7 @@ class CaseViewSet(viewsets.ReadOnlyModelViewSet):
     )
     def attachment(self, request, reference=None, id=None):
         case = self.the_case(reference)
-        # Scoped to the case in the URL: another case's attachment id is a 404 here (T1).
+        # Scoped to the case in the URL: another case's attachment id is a 404 here (no IDOR).
         attachment = Attachment.objects.filter(pk=id, message__case=case).first()
         if attachment is None:
             return not_found_response(f"Case {case.reference} has no attachment {id}.")
