@@ -1,6 +1,6 @@
 """A case's attachments through the REST API: listed with each message, downloaded only by
 whoever may read the case, only the case's own, always as a private download with the same
-headers as the staff view (RELIABILITY T1, T5, T20).
+headers as the staff view.
 """
 
 import pytest
@@ -260,7 +260,7 @@ def test_only_get_is_allowed(integrator, photo, method):
     assert Attachment.objects.filter(pk=photo.pk).exists()
 
 
-# Child-object IDOR: the attachment must belong to the case in the URL (T1).
+# Child-object IDOR: the attachment must belong to the case in the URL.
 
 
 def test_another_cases_attachment_under_this_cases_url_is_a_404(integrator, case):

@@ -1,5 +1,5 @@
 """A case's attachments on the case page and through the one view that serves them: only to
-those who may open the case, only the case's own, always as a download (RELIABILITY T1, T5, T20).
+those who may open the case, only the case's own, always as a download.
 """
 
 import os

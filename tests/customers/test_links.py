@@ -1,7 +1,7 @@
 """The customer's link: scanners change nothing, every refusal has its page, no token leaks.
 
-RELIABILITY.md §2 and tests B9-B18. A link is GET-safe (mail scanners and link previews fetch
-it), its token leaves the URL at once, and only an explicit POST with CSRF decides.
+A link is GET-safe (mail scanners and link previews fetch it), its token leaves the URL at
+once, and only an explicit POST with CSRF decides.
 """
 
 import logging
@@ -559,7 +559,7 @@ def test_no_log_line_holds_a_raw_token(trained, django_capture_on_commit_callbac
         assert token not in caplog.text
 
 
-# B17-adjacent, §4 of RELIABILITY (F41): the expiry job and the customer's accept at once.
+# The expiry job and the customer's accept at once.
 
 
 @pytest.mark.django_db(transaction=True)
