@@ -3,11 +3,12 @@
     export BENCH_DB=bo_perf DATABASE_URL=postgres://postgres@127.0.0.1:5432/bo_perf
     taskset -c 1 .venv/bin/python -m bench.workspace.inprocess [-n 200] [--only queue,hello-auth]
 
-A quick figure between load tests: Django's test Client in this process, logged in as the
-bench agent (`fill prepare`), N warm requests of each kind, CPU time of this process per
-request (`time.process_time`: Python, template rendering, the psycopg client; not the
-PostgreSQL backend). Prints the median and p90 in ms, the statements of one request, and the
-queue's median as a multiple of hello-auth's. Pin it to one core (`taskset -c 1`): the test
+A quick figure between load tests: Django's test Client in this process, logged in as the bench
+agent (`fill prepare`), N warm requests of each kind (the session floor, the queue, the review
+queue, the case page of the oldest case in review, the API's list and that case), CPU time of
+this process per request (`time.process_time`: Python, template rendering, the psycopg client;
+not the PostgreSQL backend). Prints the median and p90 in ms, the statements of one request, and
+the queue's median as a multiple of hello-auth's. Pin it to one core (`taskset -c 1`): the test
 client runs in one thread, and a second core would only add noise from the database server.
 Reads only; the database must be named bench_workspace or as BENCH_DB says (see fill.py).
 """
@@ -26,6 +27,9 @@ REQUESTS = {
     "queue-list (htmx)": ("/", {"HTTP_HX_REQUEST": "true", "HTTP_HX_TARGET": "case-list"}),
     "queue-whatif": ("/_bench/queue-whatif/", {}),
     "review queue": ("/review/", {}),
+    "case page": ("/cases/{ref}/", {}),
+    "api cases": ("/api/v1/cases/", {}),
+    "api case": ("/api/v1/cases/{ref}/", {}),
 }
 
 
@@ -81,9 +85,13 @@ def main():
     cores = sorted(os.sched_getaffinity(0))
     print(f"{Case.objects.count():,} cases, N={args.n}, pid {os.getpid()}, cores {cores}")
     print(f"{'request':<20} {'SQL':>4} {'median ms':>10} {'p90 ms':>8}")
+    # The case page and the API's detail: the oldest case in review (the same one every run).
+    ref = Case.objects.filter(state="in_review").order_by("pk").values_list("reference", flat=True)
+    ref = ref.first()
     medians = {}
     for name in names:
         path, extra = REQUESTS[name]
+        path = path.format(ref=ref)
         for _ in range(args.warm):
             client.get(path, **extra)
         median, p90 = cpu_ms(client, path, extra, args.n)
