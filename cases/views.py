@@ -199,16 +199,10 @@ def case_action(request, reference, name):
     if name == "amend" and "options" in payload:
         # Options keep their ids (dates) when the agent only edits the labels' order or text.
         payload["options"] = [{"id": o, "label": o} for o in payload["options"]]
-    try:
-        event = case_transition(
-            reference=reference, name=name, actor=Actor.staff(request.user), payload=payload
-        )
-    except Case.DoesNotExist:
-        raise Http404 from None
-    except TransitionError as error:
-        if not request.htmx:  # a payload refused before the lock: the case may not exist
-            get_object_or_404(Case.objects.only("pk"), reference=reference)
-        return after_action(request, reference, error=error)
+    actor = Actor.staff(request.user)
+    event = on_case(request, reference, case_transition, name=name, actor=actor, payload=payload)
+    if isinstance(event, HttpResponse):
+        return event
     if event.name == "approval_recorded":
         done = _("Your approval is recorded; a second person must approve too.")
     else:
@@ -233,17 +227,23 @@ def case_claim(request, reference):
 
 def case_act(request, reference: str, name: str, payload: dict, *, done: str):
     """A recorded action on the case (a note, a claim), through the transition path."""
+    actor = Actor.staff(request.user)
+    event = on_case(request, reference, case_record, name=name, actor=actor, payload=payload)
+    if isinstance(event, HttpResponse):
+        return event
+    return after_action(request, reference, done=done)
+
+
+def on_case(request, reference: str, path, **kwargs):
+    """Run the path on the case by its reference: the event, or the page that says why not."""
     try:
-        case_record(
-            reference=reference, name=name, actor=Actor.staff(request.user), payload=payload
-        )
+        return path(reference=reference, **kwargs)
     except Case.DoesNotExist:
         raise Http404 from None
     except TransitionError as error:
         if not request.htmx:  # a payload refused before the lock: the case may not exist
             get_object_or_404(Case.objects.only("pk"), reference=reference)
         return after_action(request, reference, error=error)
-    return after_action(request, reference, done=done)
 
 
 # The user's own settings.

@@ -80,21 +80,25 @@ class LineField(TextField):
     widget = forms.TextInput
 
 
-class OptionsField(forms.Field):
-    """1 to 10 options, each `{"id", "label"}`; plain labels (or lines of text) get ids 1, 2, …"""
+class StructuredField(forms.Field):
+    """A value that is JSON in the API and lines of text in a form; optional unless said."""
 
     widget = forms.Textarea
+    description = ""
 
     def __init__(self, **kwargs):
         kwargs.setdefault("required", False)
-        kwargs.setdefault(
-            "help_text",
-            gettext_lazy(
-                "1 to 10 options the customer chooses from, e.g. delivery dates: labels or "
-                "{id, label} objects; in a form, one label per line."
-            ),
-        )
+        kwargs.setdefault("help_text", self.description)
         super().__init__(**kwargs)
+
+
+class OptionsField(StructuredField):
+    """1 to 10 options, each `{"id", "label"}`; plain labels (or lines of text) get ids 1, 2, …"""
+
+    description = gettext_lazy(
+        "1 to 10 options the customer chooses from, e.g. delivery dates: labels or "
+        "{id, label} objects; in a form, one label per line."
+    )
 
     def to_python(self, value) -> list[dict]:
         if value in (None, "", []):
@@ -116,21 +120,12 @@ class OptionsField(forms.Field):
         return options
 
 
-class AdjustmentField(forms.Field):
+class AdjustmentField(StructuredField):
     """What changes for the customer, as names and values (`key: value` lines in a form)."""
 
-    widget = forms.Textarea
-
-    def __init__(self, **kwargs):
-        kwargs.setdefault("required", False)
-        kwargs.setdefault(
-            "help_text",
-            gettext_lazy(
-                "What changes for the customer, as names and values; in a form, one "
-                "name: value per line."
-            ),
-        )
-        super().__init__(**kwargs)
+    description = gettext_lazy(
+        "What changes for the customer, as names and values; in a form, one name: value per line."
+    )
 
     def to_python(self, value) -> dict:
         if value in (None, "", {}):
