@@ -21,6 +21,7 @@ from backoffice.charts import (
     stacked_columns,
 )
 from cases.models import Case, CaseEvent, State
+from cases.selectors import OPEN_STATES
 from review.evidence import (
     TARGET_AGREEMENT,
     Agreement,
@@ -32,13 +33,6 @@ from review.models import Intent, ModelVersion, ReviewItem, TrainingRun
 from review.reasons import explain
 
 WINDOWS = (7, 30, 90)
-OPEN_STATES = [
-    State.NEW,
-    State.IN_REVIEW,
-    State.ESCALATED,
-    State.IN_PROGRESS,
-    State.AWAITING_CUSTOMER,
-]
 TOP_REASONS = 6
 RESOLUTION_BUCKETS = [  # upper bound in hours, label
     (1, "< 1 h"),
