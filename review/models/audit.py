@@ -5,20 +5,14 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from cases.models import AppendOnlyError, AppendOnlyModel, AppendOnlyQuerySet
 
-class AppendOnlyAuditError(Exception):
+
+class AppendOnlyAuditError(AppendOnlyError):
     pass
 
 
-class AuditEntryQuerySet(models.QuerySet):
-    def update(self, **kwargs):
-        raise AppendOnlyAuditError("audit entries are never updated")
-
-    def delete(self):
-        raise AppendOnlyAuditError("audit entries are never deleted")
-
-
-class AuditEntry(models.Model):
+class AuditEntry(AppendOnlyModel):
     """What a supervisor did outside a case's transitions. Append-only (also in PostgreSQL).
 
     Never holds personal data: customers are named by id, cases by reference. That is what
@@ -43,7 +37,8 @@ class AuditEntry(models.Model):
     data = models.JSONField(default=dict, blank=True)
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
 
-    objects = AuditEntryQuerySet.as_manager()
+    objects = AppendOnlyQuerySet.as_manager()
+    append_only_error = AppendOnlyAuditError
 
     class Meta:
         ordering = ["-created_at", "-pk"]
@@ -51,14 +46,6 @@ class AuditEntry(models.Model):
 
     def __str__(self):
         return f"{self.get_action_display()}: {self.object_type} {self.object_id}"
-
-    def save(self, *args, **kwargs):
-        if not self._state.adding:
-            raise AppendOnlyAuditError("audit entries are never updated")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise AppendOnlyAuditError("audit entries are never deleted")
 
     @classmethod
     def record(cls, *, action: str, actor, target, **data) -> "AuditEntry":
