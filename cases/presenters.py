@@ -85,7 +85,7 @@ def action_forms(case, suggestion, available: list[str]) -> dict:
     """
     labels = "\n".join(option["label"] for option in (suggestion.options if suggestion else []))
     initial = {
-        "amend": {
+        "approve": {
             "intent": suggestion.intent.slug if suggestion and suggestion.intent else "",
             "reply": suggestion.draft_reply if suggestion else "",
             "options": labels,

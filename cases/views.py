@@ -196,7 +196,7 @@ def case_action(request, reference, name):
         get_object_or_404(Case.objects.only("pk"), reference=reference)  # an unknown case: 404
         raise PermissionDenied
     payload = transition_payload(name, request.POST)
-    if name == "amend" and "options" in payload:
+    if name in ("approve", "amend") and "options" in payload:
         # Options keep their ids (dates) when the agent only edits the labels' order or text.
         payload["options"] = [{"id": o, "label": o} for o in payload["options"]]
     actor = Actor.staff(request.user)
@@ -206,7 +206,8 @@ def case_action(request, reference, name):
     if event.name == "approval_recorded":
         done = _("Your approval is recorded; a second person must approve too.")
     else:
-        label = transitions_of()[name][0].custom.get("label", name)
+        # What happened, not what was clicked: the composer's approve of a changed text is an amend.
+        label = transitions_of()[event.name][0].custom.get("label", event.name)
         done = _("Done: %(transition)s.") % {"transition": str(label).lower()}
     return after_action(request, reference, case=event.case, done=done)
 

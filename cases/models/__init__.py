@@ -7,11 +7,7 @@ from cases.models.case import (
     TRANSITION_NAMES,
     Case,
     CaseQuerySet,
-    may_decide,
-    may_handle,
-    may_work,
     new_reference,
-    nobody,
     open_review_items,
     transitions_of,
 )
@@ -49,6 +45,7 @@ from cases.models.message import (
     attachment_path,
     attachment_storage,
 )
+from cases.models.permissions import may_decide, may_handle, may_work, nobody
 from cases.models.staff import StaffProfile
 
 __all__ = [

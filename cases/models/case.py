@@ -25,6 +25,7 @@ from cases.models.choices import (
     Priority,
     State,
 )
+from cases.models.permissions import may_decide, may_handle, may_work, nobody
 
 # No 0/O, 1/I/L: references are read out on the phone.
 REFERENCE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
@@ -33,41 +34,6 @@ REFERENCE_LENGTH = 8  # 31**8 ≈ 8.5e11: not guessable by enumeration, still ea
 
 def new_reference() -> str:
     return "".join(secrets.choice(REFERENCE_ALPHABET) for _ in range(REFERENCE_LENGTH))
-
-
-# Permissions of transitions. django-fsm-2 only advises them: the transition path checks them.
-def nobody(case, user) -> bool:
-    """Transitions driven only by the system or by the customer's link, never by a staff user."""
-    return False
-
-
-def may_work(case, user) -> bool:
-    """Agents work cases; a case in progress belongs to its assignee (and supervisors)."""
-    if not user.has_perm("cases.work_case"):
-        return False
-    if case.state == State.IN_PROGRESS and case.assignee_id not in (None, user.pk):
-        return user.has_perm("cases.handle_escalated")
-    return True
-
-
-def may_handle(case, user) -> bool:
-    """Escalated cases belong to supervisors."""
-    if case.state == State.ESCALATED:
-        return user.has_perm("cases.handle_escalated")
-    return may_work(case, user)
-
-
-def may_decide(case, user) -> bool:
-    """Approve or amend: the approver may act on the risk class; four eyes are two people."""
-    if not may_handle(case, user):
-        return False
-    suggestion = case.current_suggestion
-    if suggestion is None:
-        return True  # nothing to decide yet: the guard refuses, as a conflict
-    if suggestion.risk_class == "legal" and not user.has_perm("cases.decide_legal"):
-        return False
-    # Four eyes: whoever approved already cannot be the second pair.
-    return not (suggestion.four_eyes and suggestion.approvals.filter(user=user).exists())
 
 
 # The statuses of a review item a human still has to look at: what review's
@@ -267,7 +233,11 @@ class Case(ConcurrentTransitionMixin, models.Model):
         target=RETURN_VALUE(State.RESOLVED, State.AWAITING_CUSTOMER),
         conditions=[has_suggestion],
         permission=may_decide,
-        custom={"by": {STAFF}, "label": _("Approve")},
+        custom={
+            "by": {STAFF},
+            "label": _("Approve"),
+            "form": "cases.transitions.forms.ApproveForm",
+        },
     )
     def approve(self, action: str = ""):
         return self.target_for(action or self.current_suggestion.action)

@@ -45,7 +45,7 @@ def clean_text(value, *, limit: int = MAX_TEXT) -> str:
         return ""
     if not isinstance(value, str):
         raise ValidationError(_("Must be text."), code="type")
-    value = value.strip()
+    value = value.replace("\r\n", "\n").strip()  # a browser's textarea posts CRLF
     if "\x00" in value:
         raise ValidationError(_("NUL is not allowed."), code="nul")
     if SURROGATE.search(value):
@@ -276,8 +276,14 @@ class ProposeForm(TransitionForm):
 SUMMARIES["nothing_proposed"] = gettext_lazy("A proposal needs options or an adjustment.")
 
 
-class AmendForm(TransitionForm):
-    """What a person changes in the AI's proposal before it goes out; at least one thing."""
+class ApproveForm(TransitionForm):
+    """Approve what is on the screen: the AI's proposal, or what the person made of it.
+
+    The fields are the proposal as the person saw and maybe edited it. Unchanged, the approve
+    sends the AI's proposal; changed, it is an amend when it comes from the case page's
+    composer (`compose`), and refused otherwise, so that nobody sends a text believing it was
+    another (`cases.transitions.handlers.decision_settle`).
+    """
 
     intent = forms.ChoiceField(
         required=False,
@@ -293,11 +299,16 @@ class AmendForm(TransitionForm):
         ],
         label=gettext_lazy("Action"),
     )
-    reply = TextField(
-        label=gettext_lazy("Corrected reply"), widget=forms.Textarea(attrs={"rows": 8})
-    )
+    reply = TextField(label=gettext_lazy("Reply"), widget=forms.Textarea(attrs={"rows": 8}))
     options = OptionsField(label=gettext_lazy("Options"), widget=forms.Textarea(attrs={"rows": 3}))
     adjustment = AdjustmentField(label=gettext_lazy("Adjustment"))
+    compose = forms.BooleanField(
+        required=False,
+        widget=forms.HiddenInput,
+        help_text=gettext_lazy(
+            "Sent by the case page's composer: a changed proposal is approved as an amend."
+        ),
+    )
 
     AMENDABLE = ("intent", "action", "reply", "options", "adjustment")
 
@@ -307,6 +318,10 @@ class AmendForm(TransitionForm):
         return {k: v for k, v in data.items() if k not in self.AMENDABLE} | {
             "amendment": {k: data[k] for k in self.AMENDABLE if k in data}
         }
+
+
+class AmendForm(ApproveForm):
+    """What a person changes in the AI's proposal before it goes out; at least one thing."""
 
     def clean(self):
         data = super().clean()

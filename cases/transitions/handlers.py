@@ -72,6 +72,45 @@ def handle_route_to_review(step: Step) -> None:
     step.reason_codes = list(step.case.current_suggestion.reason_codes)
 
 
+def proposal_changes(amendment: dict, suggestion) -> dict:
+    """What of `amendment` differs from the AI's proposal (texts compared as a person reads)."""
+    current = proposal_of(suggestion) | {
+        "intent": suggestion.intent.slug if suggestion.intent else ""
+    }
+
+    def same(key, value) -> bool:
+        if key == "reply":
+            return value.strip() == (current["reply"] or "").strip()
+        if key == "options":
+            return [o["label"] for o in value] == [o["label"] for o in current["options"] or []]
+        return value == current[key]
+
+    return {key: value for key, value in amendment.items() if not same(key, value)}
+
+
+def decision_settle(step: Step) -> None:
+    """Approve what is on the screen: an unchanged proposal is an approve, a changed one an amend.
+
+    The case page's composer posts the proposal as the person left it, and a changed text
+    becomes an amend (a correction for the learning loop). Any other caller that approves with
+    a different text is refused: it would send a text nobody believes they sent.
+    """
+    step.amendment = proposal_changes(step.amendment, step.case.current_suggestion)
+    if step.name == "approve" and step.amendment:
+        if not step.data.get("compose"):
+            raise InvalidPayload(
+                _(
+                    "An approve sends the suggestion as it is, but this one changes "
+                    "%(fields)s: send it as an amend."
+                )
+                % {"fields": ", ".join(sorted(step.amendment))},
+                {field: [_("Differs from the suggestion: use amend.")] for field in step.amendment},
+            )
+        step.name = "amend"
+    elif step.name == "amend" and not step.amendment:
+        step.name = "approve"
+
+
 def handle_approve(step: Step) -> None:
     """Approve (or amend): what goes out is the AI's proposal with the person's changes."""
     changes = {k: v for k, v in step.amendment.items() if k != "intent"}

@@ -26,7 +26,7 @@ from cases.transitions.errors import (
     UnknownTransition,
 )
 from cases.transitions.forms import payload_validate, transition_form
-from cases.transitions.handlers import ACTIONS, HANDLERS
+from cases.transitions.handlers import ACTIONS, HANDLERS, decision_settle
 from cases.transitions.step import Step
 from cases.webhooks import record_case_event
 
@@ -67,6 +67,8 @@ def case_transition(
         transition_check(locked, name, actor, data)
         step = Step(case=locked, name=name, actor=actor, data=data, from_state=locked.state)
         step.amendment = dict(data.get("amendment", {}))
+        if name in ("approve", "amend"):
+            decision_settle(step)
         return run(step, HANDLERS[name], before, names_suggestion=True, always_save=True)
 
 

@@ -809,3 +809,34 @@ def test_the_schema_validates_without_warnings(tmp_path):
     assert result.returncode == 0, result.stderr
     assert "Warning" not in result.stderr
     assert (tmp_path / "schema.yml").read_text().startswith("openapi: 3.")
+
+
+# Approve sends the suggestion as it is: never a text other than the one approved.
+
+
+def test_an_approve_that_carries_another_reply_is_refused_and_sends_nothing(supervisor_api):
+    case = case_in(State.IN_REVIEW, draft_reply="Hello, your order is on its way.")
+    response = supervisor_api.post(
+        transition_url(case.reference, "approve"), {"reply": "Something else."}, format="json"
+    )
+    assert response.status_code == 400
+    body = response.json()
+    assert body["detail"] == (
+        "An approve sends the suggestion as it is, but this one changes reply: send it as an amend."
+    )
+    assert list(body["errors"]) == ["reply"]
+    case.refresh_from_db()
+    sent = case.messages.filter(direction="out").count()
+    assert (case.state, case.events.count(), sent) == (State.IN_REVIEW, 0, 0)
+
+
+def test_an_approve_that_carries_the_same_reply_approves(supervisor_api):
+    case = case_in(State.IN_REVIEW, draft_reply="Hello, your order is on its way.")
+    response = supervisor_api.post(
+        transition_url(case.reference, "approve"),
+        {"reply": "Hello, your order is on its way."},
+        format="json",
+    )
+    assert response.status_code == 200
+    assert [e.name for e in case.events.all()] == ["approve"]
+    assert case.messages.get(direction="out").text == "Hello, your order is on its way."

@@ -225,7 +225,8 @@ def test_an_unknown_transition_is_refused_and_changes_nothing(client, world, age
 def test_an_agent_sees_approve_and_take_over_on_a_case_in_review(client, agent):
     case = case_in(State.IN_REVIEW)
     offered = buttons(page(login(client, agent), case), case)
-    assert {"approve", "amend", "take_over", "escalate"} <= offered
+    # Amend is the same composer: the approve form sends what is on the screen.
+    assert {"approve", "take_over", "escalate"} <= offered
 
 
 def test_an_agent_sees_no_decision_buttons_on_an_escalated_case(client, agent):
@@ -252,7 +253,8 @@ def test_a_crafted_decision_on_an_escalated_case_is_refused_for_an_agent(client,
 def test_the_supervisor_decides_an_escalated_case(client, supervisor, name):
     case = case_in(State.ESCALATED)
     login(client, supervisor)
-    assert name in buttons(page(client, case), case)
+    # Amend is posted by the approve form (the composer) with a changed reply.
+    assert ("approve" if name == "amend" else name) in buttons(page(client, case), case)
     response = act(client, case, name, **DECISIONS[name])
     assert response.status_code == 200
     case.refresh_from_db()
@@ -400,6 +402,37 @@ def test_every_form_of_a_case_opened_from_the_review_queue_carries_the_way_back(
     forms = content.count('method="post" action="/cases/')
     assert forms >= 5  # approve, amend, take over, escalate, assign, note
     assert content.count('name="from" value="review"') == forms
+
+
+# The composer: what is on the screen is what is sent.
+
+
+def test_the_composer_sends_an_edited_reply_as_an_amend(client, agent):
+    case = case_in(State.IN_REVIEW, draft_reply="Hello, your order is on its way.")
+    intent = case.current_suggestion.intent.slug
+    edited = "Hello,\r\nyour parcel arrives on Friday."
+    act(login(client, agent), case, "approve", compose="1", intent=intent, reply=edited)
+    assert [e.name for e in case.events.all()] == ["amend"]
+    sent = case.messages.filter(direction="out").get().text
+    assert sent == "Hello,\nyour parcel arrives on Friday."
+
+
+def test_the_composer_sends_an_unchanged_draft_as_an_approve(client, agent):
+    case = case_in(State.IN_REVIEW, draft_reply="Hello, your order is on its way.")
+    intent = case.current_suggestion.intent.slug
+    draft = "Hello, your order is on its way.\r\n"
+    act(login(client, agent), case, "approve", compose="1", intent=intent, reply=draft)
+    assert [e.name for e in case.events.all()] == ["approve"]
+    assert case.messages.filter(direction="out").get().text == "Hello, your order is on its way."
+
+
+def test_the_composer_shows_the_draft_in_the_form_it_posts(client, agent):
+    case = case_in(State.IN_REVIEW, draft_reply="Hello <b>Ada</b>, on its way.")
+    content = page(login(client, agent), case)
+    composer = content.split('class="composer"', 1)[1].split("</form>", 1)[0]
+    assert 'name="compose" value="1"' in composer
+    assert 'name="reply"' in composer and "Hello &lt;b&gt;Ada&lt;/b&gt;, on its way." in composer
+    assert 'data-shortcut="a"' in composer
 
 
 def test_amend_sends_the_changed_reply(client, agent):
