@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.text import Truncator
 
+from cases.blanks import blanks_in, slot_label
 from cases.models import State
 from cases.transitions.forms import transition_form
 
@@ -99,3 +100,11 @@ def action_forms(case, suggestion, available: list[str]) -> dict:
         for name in available
         if name in initial
     }
+
+
+def draft_blanks(suggestion) -> list[tuple[str, str]]:
+    """The blanks left in the AI's draft, as (name, label): the composer asks for each."""
+    if suggestion is None:
+        return []
+    texts = [suggestion.draft_reply, *(o["label"] for o in suggestion.options or [])]
+    return [(name, slot_label(name)) for name in blanks_in(*texts)]

@@ -32,7 +32,7 @@ from cases.models import (
     StaffProfile,
     transitions_of,
 )
-from cases.presenters import QUEUE_COLUMNS, action_forms, queue_rows
+from cases.presenters import QUEUE_COLUMNS, action_forms, draft_blanks, queue_rows
 from cases.selectors import (
     arrived_since,
     latest_arrival,
@@ -107,6 +107,7 @@ def case_context(request, case: Case) -> dict:
         "reasons": reasons,
         "available": available,
         "forms": action_forms(case, suggestion, available),
+        "blanks": draft_blanks(suggestion) if "approve" in available else [],
         "thread": case.messages.select_related("author_user").prefetch_related("attachments"),
         "timeline": case.events.select_related("actor_user"),
         "other_cases": case.customer.cases.exclude(pk=case.pk).order_by("-created_at")[:10],
@@ -185,6 +186,10 @@ def transition_payload(name: str, post) -> dict:
     payload = {key: post[key] for key in fields if key != "options" and post.get(key)}
     if "options" in fields and post.get("options"):
         payload["options"] = [line.strip() for line in post["options"].splitlines() if line.strip()]
+    if "slots" in fields:
+        slots = {key[5:]: value for key, value in post.items() if key.startswith("slot-")}
+        if any(slots.values()):
+            payload["slots"] = slots
     return payload
 
 

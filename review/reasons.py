@@ -1,15 +1,8 @@
 """Reason codes in plain words: the first thing an agent reads about a case."""
 
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop
 
-SLOT_NAMES = {
-    "order_number": gettext_noop("order number"),
-    "contract_number": gettext_noop("contract number"),
-    "customer_number": gettext_noop("customer number"),
-    "dates": gettext_noop("date"),
-    "amounts": gettext_noop("amount"),
-}
+from cases.blanks import slot_name
 
 
 def explain(code: str, suggestion=None) -> str:
@@ -30,7 +23,7 @@ def explain(code: str, suggestion=None) -> str:
         }.get(risk, _("%(risk)s risk: a human must decide") % {"risk": risk})
     if code.startswith("missing_slot:"):
         slot = code.partition(":")[2]
-        return _("the %(slot)s is missing") % {"slot": _(SLOT_NAMES.get(slot, slot))}
+        return _("the %(slot)s is missing") % {"slot": slot_name(slot)}
     if code == "amount_over_limit" and intent is not None and intent.amount_limit is not None:
         return _("an amount is above the limit of %(limit)s for %(intent)s") % {
             "limit": intent.amount_limit,

@@ -3,7 +3,6 @@
 import copy
 import logging
 import math
-import re
 from datetime import date, timedelta
 
 from django.conf import settings
@@ -11,6 +10,7 @@ from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.formats import date_format
 
+from cases.blanks import PLACEHOLDER, blanks_in
 from cases.models import ActionKind, Case, Message, Priority
 from cases.transitions import Actor, case_transition
 from review.engine import interface as engine_interface
@@ -80,9 +80,6 @@ def routing_intent(intent: Intent | None, version: ModelVersion | None) -> Inten
     routed = copy.copy(intent)
     routed.threshold = chosen
     return routed
-
-
-PLACEHOLDER = re.compile(r"\{(\w+)\}")
 
 
 def render_template(template: str, values: dict) -> str:
@@ -177,6 +174,15 @@ def build_suggestion(case: Case, message: Message, version, prediction: Predicti
         if intent
         else ""
     )
+    options = date_options(slots, language, today) if action == ActionKind.CHOOSE else []
+    adjustment = (
+        adjustment_for(intent, slots, language, today) if action == ActionKind.CONFIRM else {}
+    )
+    draft = draft_reply(text, render_template(template, values), language)
+    # A draft with a blank left goes to a person, who fills it: the AI never sends one.
+    blanks = blanks_in(draft, *(o["label"] for o in options), *adjustment.values())
+    reason_codes = list(routing.reason_codes)
+    reason_codes += [f"missing_slot:{n}" for n in blanks if f"missing_slot:{n}" not in reason_codes]
     return {
         "engine": version.engine if version else settings.ENGINE,
         "model_version": version,
@@ -187,14 +193,12 @@ def build_suggestion(case: Case, message: Message, version, prediction: Predicti
         "slots": slots,
         "risk_flags": risk_flags,
         "action": action,
-        "options": date_options(slots, language, today) if action == ActionKind.CHOOSE else [],
-        "adjustment": adjustment_for(intent, slots, language, today)
-        if action == ActionKind.CONFIRM
-        else {},
-        "draft_reply": draft_reply(text, render_template(template, values), language),
+        "options": options,
+        "adjustment": adjustment,
+        "draft_reply": draft,
         "language": language,
-        "automatable": routing.automatable,
-        "reason_codes": list(routing.reason_codes),
+        "automatable": routing.automatable and not blanks,
+        "reason_codes": reason_codes,
         "risk_class": routing.risk_class,
         "four_eyes": bool(intent and intent.four_eyes),
         "policy_version": intent.policy_version if intent else None,

@@ -35,6 +35,7 @@ SUMMARIES = {
     "option_label": gettext_lazy("Each option needs a label."),
     "option_ids": gettext_lazy("Option ids must be distinct."),
     "adjustment_type": gettext_lazy("adjustment must be an object."),
+    "slots_type": gettext_lazy("slots must be an object of blanks and their values."),
     ("suggestion", "invalid"): gettext_lazy("suggestion must be an id."),
 }
 
@@ -138,6 +139,28 @@ class AdjustmentField(StructuredField):
         return {
             clean_text(str(k), limit=40): clean_text(str(v), limit=1000) for k, v in value.items()
         }
+
+
+class SlotsField(StructuredField):
+    """Values for the draft's blanks, by name (`{"order_number": "4711-2231"}`)."""
+
+    description = gettext_lazy(
+        "Values for the blanks ({placeholders}) of the draft, by name; they fill the reply."
+    )
+
+    def to_python(self, value) -> dict:
+        if value in (None, "", {}):
+            return {}
+        if not isinstance(value, dict):
+            raise ValidationError("Must be an object.", code="slots_type")
+        slots = {}
+        for name, text in value.items():
+            if not re.fullmatch(r"\w{1,40}", str(name)):
+                raise ValidationError("Unknown blank.", code="slots_type")
+            text = clean_text(text if isinstance(text, str) else str(text), limit=200)
+            if text:
+                slots[str(name)] = text
+        return slots
 
 
 class Vocabulary:
@@ -302,6 +325,7 @@ class ApproveForm(TransitionForm):
     reply = TextField(label=gettext_lazy("Reply"), widget=forms.Textarea(attrs={"rows": 8}))
     options = OptionsField(label=gettext_lazy("Options"), widget=forms.Textarea(attrs={"rows": 3}))
     adjustment = AdjustmentField(label=gettext_lazy("Adjustment"))
+    slots = SlotsField(label=gettext_lazy("Blanks"))
     compose = forms.BooleanField(
         required=False,
         widget=forms.HiddenInput,
@@ -325,7 +349,7 @@ class AmendForm(ApproveForm):
 
     def clean(self):
         data = super().clean()
-        if not self.errors and not any(data.get(name) for name in self.AMENDABLE):
+        if not self.errors and not any(data.get(n) for n in (*self.AMENDABLE, "slots")):
             self.add_error(
                 "reply",
                 ValidationError(

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cases.background import enqueue
+from cases.blanks import blanks_in, fill, slot_label, slot_name
 from cases.models import CUSTOMER, STAFF, SYSTEM, ActionKind, Message, State
 from cases.outbound import outbound_message
 from cases.transitions.errors import InvalidPayload, TransitionConflict
@@ -32,8 +33,20 @@ def proposal_of(suggestion) -> dict:
 
 
 def carry_out(step: Step, proposal: dict, *, author: str) -> None:
-    """Do what the approved proposal says: reply, or ask the customer to decide."""
+    """Do what the approved proposal says: reply, or ask the customer to decide.
+
+    Never with a blank in it: a `{placeholder}` left in the reply, an option or the adjustment
+    refuses the transition, whoever asks (the AI's path routes such drafts to a person).
+    """
     case = step.case
+    texts = [proposal["reply"], *(o["label"] for o in proposal["options"] or [])]
+    missing = blanks_in(*texts, *(proposal["adjustment"] or {}).values())
+    if missing:
+        names = ", ".join(slot_name(name) for name in missing)
+        raise InvalidPayload(
+            _("The text still has blanks to fill: %(names)s.") % {"names": names},
+            {"slots": [slot_label(name) for name in missing]},
+        )
     if case.state == State.RESOLVED:
         case.resolved_at = timezone.now()
         if proposal["reply"]:
@@ -95,7 +108,12 @@ def decision_settle(step: Step) -> None:
     becomes an amend (a correction for the learning loop). Any other caller that approves with
     a different text is refused: it would send a text nobody believes they sent.
     """
-    step.amendment = proposal_changes(step.amendment, step.case.current_suggestion)
+    suggestion = step.case.current_suggestion
+    if step.data.get("slots"):
+        # The blanks the person filled fill the reply they approve.
+        reply = step.amendment.get("reply", suggestion.draft_reply or "")
+        step.amendment["reply"] = fill(reply, step.data["slots"])
+    step.amendment = proposal_changes(step.amendment, suggestion)
     if step.name == "approve" and step.amendment:
         if not step.data.get("compose"):
             raise InvalidPayload(

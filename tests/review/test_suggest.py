@@ -106,6 +106,19 @@ def test_a_missing_order_number_goes_to_a_human(trained):
     assert "missing_slot:order_number" in case.current_suggestion.reason_codes
 
 
+def test_a_draft_with_a_blank_goes_to_a_human_who_fills_it(trained):
+    intent = Intent.objects.get(slug="order_status")
+    intent.required_slots = []  # only the template's blank keeps it from going out
+    intent.reply_templates = {"en": "Hello {customer_name}, order {order_number} ships today."}
+    intent.save()
+    case = receive("Hello, where is my order? It has not arrived.")
+    suggestion = case.current_suggestion
+    assert (suggestion.intent.slug, suggestion.automatable) == ("order_status", False)
+    assert "missing_slot:order_number" in suggestion.reason_codes
+    assert case.state == State.IN_REVIEW
+    assert not case.messages.filter(direction="out").exists()
+
+
 def test_a_delivery_change_offers_dates_to_the_customer(trained):
     case = receive("Please deliver order 123456 on another day, I am away.")
     assert case.state == State.AWAITING_CUSTOMER

@@ -1,0 +1,45 @@
+"""Blanks in outgoing text: `{placeholders}` of a reply template that a person must fill.
+
+Nothing that holds one is ever sent (`cases.transitions.handlers.carry_out` refuses it, for
+every transition that sends, whoever asks); the case page shows each as a field to fill.
+"""
+
+import re
+
+from django.utils.text import capfirst
+from django.utils.translation import gettext, gettext_noop
+
+PLACEHOLDER = re.compile(r"\{(\w+)\}")
+
+# The slots the engine extracts, in words (the reason `missing_slot:<name>` uses them too).
+SLOT_NAMES = {
+    "order_number": gettext_noop("order number"),
+    "contract_number": gettext_noop("contract number"),
+    "customer_number": gettext_noop("customer number"),
+    "dates": gettext_noop("date"),
+    "amounts": gettext_noop("amount"),
+}
+
+
+def blanks_in(*texts: str) -> list[str]:
+    """The names of the placeholders in these texts, each once, in order."""
+    found: list[str] = []
+    for text in texts:
+        for name in PLACEHOLDER.findall(text or ""):
+            if name not in found:
+                found.append(name)
+    return found
+
+
+def fill(text: str, values: dict) -> str:
+    """Fill the placeholders that have a value; the others stay visible."""
+    return PLACEHOLDER.sub(lambda m: str(values.get(m.group(1)) or m.group(0)), text)
+
+
+def slot_name(name: str) -> str:
+    """A slot in the active language's words ("order number", "Bestellnummer")."""
+    return gettext(SLOT_NAMES.get(name, name.replace("_", " ")))
+
+
+def slot_label(name: str) -> str:
+    return capfirst(slot_name(name))
