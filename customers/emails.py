@@ -13,16 +13,25 @@ def link_for(confirmation: ConfirmationRequest) -> str:
     return settings.SITE_URL + reverse("customer-link", args=[confirmation.link_token()])
 
 
+def opens_with_greeting(text: str) -> bool:
+    """A letter's salutation is its first line, ending with a comma ("Hello Ada," "Guten Tag,")."""
+    first = text.strip().split("\n", 1)[0].strip()
+    return first.endswith(",") and len(first) <= 80
+
+
 def email_context(outbox: EmailOutbox) -> dict:
     confirmation = outbox.confirmation
     case = outbox.case
+    text = case.proposal.get("text", "") if outbox.kind != EmailOutbox.Kind.DECIDED else ""
     return {
         "case": case,
         "customer": case.customer,
         "confirmation": confirmation,
         "kind": outbox.kind,
         "link": link_for(confirmation) if outbox.kind != EmailOutbox.Kind.DECIDED else "",
-        "text": case.proposal.get("text", ""),
+        "text": text,
+        # The approved text greets the customer already: the email does not greet twice.
+        "greeted": opens_with_greeting(text),
     }
 
 

@@ -3,6 +3,7 @@
 import copy
 import logging
 import math
+import re
 from datetime import date, timedelta
 
 from django.conf import settings
@@ -164,16 +165,16 @@ def build_suggestion(case: Case, message: Message, version, prediction: Predicti
         sample_key=f"{case.reference}:{message.pk}",
     )
     action = intent.action if intent else ActionKind.MANUAL
-    values = {
-        "customer_name": case.customer.name or case.customer.email,
-        "reference": case.reference,
-    }
+    values = {"customer_name": case.customer.name, "reference": case.reference}
     values |= {k: v for k, v in slots.items() if isinstance(v, str)}
     template = (
         intent.reply_templates.get(language) or intent.reply_templates.get("en", "")
         if intent
         else ""
     )
+    if not case.customer.name:
+        # No name, a neutral salutation: "Hello," not "Hello ada@example.com,".
+        template = re.sub(r"[ \t]*\{customer_name\}", "", template)
     options = date_options(slots, language, today) if action == ActionKind.CHOOSE else []
     adjustment = (
         adjustment_for(intent, slots, language, today) if action == ActionKind.CONFIRM else {}

@@ -227,6 +227,18 @@ def test_emails_speak_the_customers_language(asking, language, django_capture_on
     assert "/c/" not in text and "/c/" not in html  # nothing left to decide: no link
 
 
+@pytest.mark.parametrize(("language", "greeting"), [("en", "Hello Ada,"), ("de", "Guten Tag Ada,")])
+def test_a_proposal_that_greets_the_customer_is_not_greeted_twice(asking, language, greeting):
+    case, confirmation = asking(language=language)
+    text = f"{greeting}\n\nwe can deliver on these days."
+    Case.objects.filter(pk=case.pk).update(proposal=case.proposal | {"text": text})
+    send(EmailOutbox.Kind.REQUEST, confirmation)
+    plain, html = bodies(parsed(mail.outbox[0]))
+    assert plain.startswith(f"{greeting}\n\nwe can deliver on these days.\n")
+    assert plain.count("Ada,") == 1 and html.count("Ada,") == 1
+    assert TEXTS[language]["hello"] not in plain.replace(greeting, "", 1)
+
+
 def test_the_request_email_carries_threading_and_auto_submitted_headers(asking, settings):
     settings.DEFAULT_FROM_EMAIL = "Service <service@shop.example>"
     case, confirmation = asking()

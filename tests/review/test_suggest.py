@@ -119,6 +119,16 @@ def test_a_draft_with_a_blank_goes_to_a_human_who_fills_it(trained):
     assert not case.messages.filter(direction="out").exists()
 
 
+def test_without_a_name_the_draft_greets_neutrally_not_by_address(trained):
+    intake = message_receive(
+        from_email="ada@example.com", subject="", body="Where is my order 654321? Not here."
+    )
+    suggestion_create(case_id=intake.case.pk)
+    draft = Suggestion.objects.get(case=intake.case).draft_reply
+    assert "ada@example.com" not in draft
+    assert draft.startswith("Hello,")
+
+
 def test_a_delivery_change_offers_dates_to_the_customer(trained):
     case = receive("Please deliver order 123456 on another day, I am away.")
     assert case.state == State.AWAITING_CUSTOMER
