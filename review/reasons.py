@@ -9,12 +9,8 @@ def explain(code: str, suggestion=None) -> str:
     """Say why a human is needed, with the figures that made it so."""
     intent = suggestion.intent if suggestion is not None else None
     intent_name = intent.name if intent else _("this intent")
-    if code == "low_confidence" and suggestion is not None and intent is not None:
-        return _("confidence %(confidence).2f is below %(threshold).2f for %(intent)s") % {
-            "confidence": suggestion.confidence,
-            "threshold": intent.threshold,
-            "intent": intent_name,
-        }
+    if code == "low_confidence" and intent is not None:
+        return low_confidence(suggestion, intent, intent_name)
     if code.startswith("risk_class:"):
         risk = code.partition(":")[2]
         return {
@@ -47,3 +43,30 @@ def explain(code: str, suggestion=None) -> str:
         ),
     }
     return plain.get(code, code)
+
+
+def low_confidence(suggestion, intent, intent_name: str) -> str:
+    """The threshold that decided, and where it comes from: the policy, or the data."""
+    policy = intent.threshold
+    effective = suggestion.threshold if suggestion.threshold is not None else policy
+    digits = 2
+    while digits < 4 and round(suggestion.confidence, digits) >= round(effective, digits):
+        digits += 1  # never "0.97 is below 0.97"
+    figures = {
+        "confidence": f"{suggestion.confidence:.{digits}f}",
+        "threshold": f"{effective:.{digits}f}",
+        "policy": f"{policy:.2f}",
+        "intent": intent_name,
+    }
+    if effective > policy:
+        return (
+            _(
+                "confidence %(confidence)s is below %(threshold)s, the threshold for "
+                "%(intent)s learned from the data (the policy's minimum is %(policy)s)"
+            )
+            % figures
+        )
+    return (
+        _("confidence %(confidence)s is below the policy's threshold %(threshold)s for %(intent)s")
+        % figures
+    )

@@ -156,8 +156,9 @@ def build_suggestion(case: Case, message: Message, version, prediction: Predicti
     intents = {intent.slug: intent for intent in Intent.objects.all()}
     intent = intents.get(prediction.intent) if prediction else None
     confidence = prediction.confidence if prediction else 0.0
+    routed = routing_intent(intent, version)
     routing = route(
-        intent=routing_intent(intent, version),
+        intent=routed,
         confidence=confidence,
         slots=slots,
         risk_flags=risk_flags,
@@ -190,6 +191,7 @@ def build_suggestion(case: Case, message: Message, version, prediction: Predicti
         "model_label": version.label if version else "",
         "intent": intent,
         "confidence": confidence,
+        "threshold": routed.threshold if routed is not None else None,
         "alternatives": [list(a) for a in prediction.alternatives] if prediction else [],
         "slots": slots,
         "risk_flags": risk_flags,

@@ -5,6 +5,7 @@ from django.core.management import call_command
 
 from cases.models import Case, CaseEvent, State
 from review.models import Intent, ModelVersion, TrainingExample
+from review.reasons import explain
 
 SLUGS = {
     "delivery_date_change",
@@ -38,6 +39,23 @@ def test_seed_demo_builds_a_working_back_office_and_is_idempotent(capsys):
     # Every case that left `new` did so through a recorded transition.
     for case in Case.objects.exclude(state=State.NEW):
         assert case.events.exclude(from_state=case.state, to_state=case.state).exists()
+
+    # The why agrees with the decision: every "confidence is below" names a threshold above it,
+    # the one the routing used, and a suggestion routed for anything else had cleared it.
+    for case in Case.objects.exclude(current_suggestion=None).select_related(
+        "current_suggestion__intent"
+    ):
+        suggestion = case.current_suggestion
+        if suggestion.intent is None or suggestion.intent.is_out_of_scope:
+            continue
+        assert (
+            suggestion.threshold is not None and suggestion.threshold >= suggestion.intent.threshold
+        )
+        below = suggestion.confidence < suggestion.threshold
+        assert below == ("low_confidence" in suggestion.reason_codes), case.reference
+        if below:
+            text = explain("low_confidence", suggestion)
+            assert f"{suggestion.threshold:.2f}" in text or f"{suggestion.threshold:.3f}" in text
 
     def counts():
         return Case.objects.count(), CaseEvent.objects.count(), TrainingExample.objects.count()

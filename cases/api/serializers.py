@@ -72,6 +72,11 @@ class SuggestionSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     intent = serializers.CharField(source="intent.slug", allow_null=True, read_only=True)
     confidence = serializers.FloatField()
+    threshold = serializers.FloatField(
+        allow_null=True,
+        help_text="The confidence this suggestion needed to go ahead without a human: the "
+        "policy's threshold, raised by the model's own where it learned a higher one.",
+    )
     alternatives = serializers.JSONField()
     action = serializers.CharField()
     reason_codes = serializers.ListField(child=serializers.CharField())

@@ -24,6 +24,13 @@ class Suggestion(models.Model):
     model_label = models.CharField(max_length=80, blank=True)
     intent = models.ForeignKey(Intent, null=True, blank=True, on_delete=models.PROTECT)
     confidence = models.FloatField(default=0.0)
+    # The confidence this suggestion needed to go ahead alone: the policy's threshold, raised
+    # by the model's own where it learned a higher one from the data (review.suggest).
+    threshold = models.FloatField(
+        null=True,
+        blank=True,
+        help_text=_("The effective automation threshold the routing used."),
+    )
     alternatives = models.JSONField(default=list, blank=True)
     slots = models.JSONField(default=dict, blank=True)
     risk_flags = models.JSONField(default=list, blank=True)
