@@ -16,9 +16,9 @@ class TransitionAdminMixin(FSMAdminMixin):
     """
 
     fsm_fields = ["state"]  # each transition's form is the one it declares (`custom["form"]`)
-    # But approve: its button sends the suggestion shown on the page as it is; a changed text
-    # goes through amend's form.
-    fsm_forms = {"approve": None}
+    # But approve and take over are one click: approve sends the suggestion shown on the page
+    # as it is (a changed text goes through amend's form); neither forces a held case.
+    fsm_forms = {"approve": None, "take_over": None}
 
     def is_fsm_transition_visible(self, transition) -> bool:
         return STAFF in transition.custom.get("by", ())

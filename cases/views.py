@@ -43,7 +43,8 @@ from cases.selectors import (
     state_counts,
 )
 from cases.transitions import Actor, TransitionError, case_record, case_transition
-from cases.transitions.forms import INTENTS, transition_form
+from cases.transitions.fields import INTENTS
+from cases.transitions.forms import transition_form
 
 PAGE_SIZE = 50
 
@@ -108,11 +109,21 @@ def case_context(request, case: Case) -> dict:
         "available": available,
         "forms": action_forms(case, suggestion, available),
         "blanks": draft_blanks(suggestion) if "approve" in available else [],
+        # One owner: a case assigned to someone else is theirs; supervisors may force it.
+        "held_by": holder_name(case, request.user),
+        "may_force": request.user.has_perm("cases.handle_escalated"),
         "thread": case.messages.select_related("author_user").prefetch_related("attachments"),
         "timeline": case.events.select_related("actor_user"),
         "other_cases": case.customer.cases.exclude(pk=case.pk).order_by("-created_at")[:10],
         "from_review": request.GET.get("from") == "review" or request.POST.get("from") == "review",
     }
+
+
+def holder_name(case: Case, user) -> str:
+    holder = case.assignee
+    if holder is None or holder.pk == user.pk:
+        return ""
+    return holder.get_full_name() or holder.get_username()
 
 
 def load_case(reference: str) -> Case:

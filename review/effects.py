@@ -10,7 +10,7 @@ from django.utils import timezone
 from cases.background import enqueue
 from cases.models import State
 from cases.transitions import effects
-from cases.transitions.forms import INTENTS
+from cases.transitions.fields import INTENTS
 from cases.transitions.step import Step
 from review.models import Intent, ReviewItem, TrainingExample
 
@@ -101,6 +101,14 @@ def feedback_learn(step: Step) -> None:
         step,
         source=Source.CUSTOMER_FEEDBACK,
         verdict=Verdict.CONFIRMED if helped else Verdict.REJECTED,
+    )
+
+
+@effects.after.register("claim")
+def review_claim(step: Step) -> None:
+    """Claiming a case claims its open review item: one owner, "assigned to"."""
+    ReviewItem.objects.open().filter(case=step.case).update(
+        status=ReviewItem.Status.CLAIMED, claimed_by=step.actor.user, claimed_at=timezone.now()
     )
 
 

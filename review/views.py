@@ -13,6 +13,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from cases.access import staff_required
 from cases.models import State
+from cases.transitions import Actor, TransitionError, case_record
 from cases.views import PAGE_SIZE
 from review.models import ReviewItem
 from review.reasons import explain
@@ -20,7 +21,7 @@ from review.reasons import explain
 
 def review_items(user):
     items = ReviewItem.objects.open().select_related(
-        "case__customer", "case__current_suggestion__intent", "claimed_by"
+        "case__customer", "case__assignee", "case__current_suggestion__intent", "claimed_by"
     )
     if not user.has_perm("cases.handle_escalated"):
         items = items.exclude(case__state=State.ESCALATED)
@@ -38,28 +39,41 @@ def review_queue(request):
     return render(request, "review/review_queue.html", {"page": page, "rows": rows})
 
 
-@require_POST
-@staff_required
-def review_claim(request, pk):
-    item = get_object_or_404(review_items(request.user), pk=pk)  # agents don't see escalated
-    if not ReviewItem.objects.claim(item.pk, request.user):
-        item.refresh_from_db()
-        if item.claimed_by_id != request.user.pk:
-            who = item.claimed_by.get_username() if item.claimed_by else _("someone else")
-            messages.error(request, _("Already claimed by %(name)s.") % {"name": who})
-            return redirect("review-queue")
+def case_claim(item: ReviewItem, user) -> str:
+    """Claim the item's case (and so the item): "" when it is mine, else who holds it."""
+    if item.case.assignee_id == user.pk:
+        return ""
+    try:
+        case_record(case=item.case_id, name="claim", actor=Actor.staff(user))
+    except TransitionError as refused:
+        return refused.message
+    return ""
+
+
+def to_case(item: ReviewItem):
     return redirect(reverse("case-page", args=[item.case.reference]) + "?from=review")
 
 
 @require_POST
 @staff_required
+def review_claim(request, pk):
+    item = get_object_or_404(review_items(request.user), pk=pk)  # agents don't see escalated
+    refused = case_claim(item, request.user)
+    if refused:
+        messages.error(request, refused)
+        return redirect("review-queue")
+    return to_case(item)
+
+
+@require_POST
+@staff_required
 def review_next(request):
-    """Claim the next item (or continue my claimed one) and open its case."""
-    mine = review_items(request.user).filter(claimed_by=request.user).first()
+    """Continue my case, or claim the next one nobody holds, and open it."""
+    mine = review_items(request.user).filter(case__assignee=request.user).first()
     if mine is not None:
-        return redirect(reverse("case-page", args=[mine.case.reference]) + "?from=review")
-    for item in review_items(request.user).filter(status=ReviewItem.Status.OPEN)[:20]:
-        if ReviewItem.objects.claim(item.pk, request.user):
-            return redirect(reverse("case-page", args=[item.case.reference]) + "?from=review")
+        return to_case(mine)
+    for item in review_items(request.user).filter(case__assignee=None)[:20]:
+        if not case_claim(item, request.user):
+            return to_case(item)
     messages.info(request, _("The review queue is empty. Well done."))
     return redirect("review-queue")

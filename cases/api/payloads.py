@@ -10,7 +10,8 @@ from drf_spectacular.utils import inline_serializer
 from rest_framework import serializers
 
 from cases.models import STAFF, TRANSITION_NAMES, transitions_of
-from cases.transitions.forms import AdjustmentField, OptionsField, TextField, transition_form
+from cases.transitions.fields import AdjustmentField, OptionsField, TextField
+from cases.transitions.forms import transition_form
 
 
 def staff_transitions() -> list[str]:

@@ -262,7 +262,11 @@ class Case(ConcurrentTransitionMixin, models.Model):
         source=[State.IN_REVIEW, State.ESCALATED],
         target=State.IN_PROGRESS,
         permission=may_handle,
-        custom={"by": {STAFF}, "label": _("Take over")},
+        custom={
+            "by": {STAFF},
+            "label": _("Take over"),
+            "form": "cases.transitions.forms.TakeOverForm",
+        },
     )
     def take_over(self, user=None):
         self.assign(user)

@@ -21,6 +21,7 @@ from cases.models import STAFF, TRANSITION_NAMES, Case, CaseEvent, State, transi
 from cases.transitions import effects
 from cases.transitions.actors import Actor
 from cases.transitions.errors import (
+    InvalidPayload,
     TransitionConflict,
     TransitionForbidden,
     UnknownTransition,
@@ -66,6 +67,7 @@ def case_transition(
         form.prepare(locked, data)
         transition_check(locked, name, actor, data)
         step = Step(case=locked, name=name, actor=actor, data=data, from_state=locked.state)
+        step.forced_from = holder_check(locked, name, actor, data)
         step.amendment = dict(data.get("amendment", {}))
         if name in ("approve", "amend"):
             decision_settle(step)
@@ -111,6 +113,8 @@ def run(
     if not step.held:
         handler(step)
         effects.after.run(step)
+    if step.forced_from:
+        step.event_data["forced_from"] = step.forced_from
     changed = changed_fields(before, case)
     if always_save or changed != ["updated_at"]:
         case.save(update_fields=changed)
@@ -160,6 +164,34 @@ def transition_check(case: Case, name: str, actor: Actor, data: dict) -> None:
         raise TransitionForbidden(denial_reason(case, name, actor.user))
     if data.get("suggestion") and data["suggestion"] != case.current_suggestion_id:
         raise TransitionConflict(_("The suggestion changed since you looked; review the new one."))
+
+
+# Decisions that belong to whoever holds the case.
+HOLDERS_DECIDE = ("approve", "amend", "take_over")
+
+
+def holder_check(case: Case, name: str, actor: Actor, data: dict) -> str:
+    """A case assigned to someone is theirs to decide: another person's decision is a
+    conflict that names them, unless a supervisor forces it with a reason (→ their name)."""
+    holder = case.assignee
+    if name not in HOLDERS_DECIDE or holder is None or actor.role != STAFF:
+        return ""
+    if holder.pk == actor.user.pk:
+        return ""
+    holder_name = holder.get_full_name() or holder.get_username()
+    if not data.get("force"):
+        raise TransitionConflict(
+            _("Assigned to %(name)s: they decide this case.") % {"name": holder_name},
+            errors={"assignee": holder.get_username()},
+        )
+    if not actor.user.has_perm("cases.handle_escalated"):
+        raise TransitionForbidden(_("Only a supervisor may decide a case someone else holds."))
+    if not data.get("comment"):
+        raise InvalidPayload(
+            _("Say why you decide a case that %(name)s holds.") % {"name": holder_name},
+            {"comment": [_("This field is required.")]},
+        )
+    return holder.get_username()
 
 
 def field_values(case: Case) -> dict:

@@ -35,6 +35,8 @@ class Step:
     issued: ConfirmationRequest | None = None
     settled: ConfirmationRequest | None = None
     held: bool = False
+    # Whose case a supervisor decided deliberately, although it was assigned to them.
+    forced_from: str = ""
     # An app's effects may pass facts from their before- to their after-half here, under
     # keys prefixed with the app's label.
     shared: dict = field(default_factory=dict)

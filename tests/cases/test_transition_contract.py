@@ -21,6 +21,7 @@ from tests.factories import IntentFactory, UserFactory, case_in
 
 DECLARED = {
     "approve": "ApproveForm",
+    "take_over": "TakeOverForm",
     "amend": "AmendForm",
     "automate": "SuggestedForm",
     "customer_accept": "CustomerAcceptForm",
@@ -48,12 +49,13 @@ def test_the_admin_shows_the_form_the_transition_declares(name):
     transition = transitions_of()[name][0]
     shown = case_admin.get_fsm_transition_form(transition)
     # Approve's button sends the suggestion on the page as it is; amend has the form.
-    assert shown is (None if name == "approve" else transition_form(name))
+    assert shown is (None if name in ("approve", "take_over") else transition_form(name))
 
 
 VALID = [
     ("approve", {}, {"comment": "", "amendment": {}}),
     ("take_over", {"comment": "  mine now "}, {"comment": "mine now"}),
+    ("take_over", {"force": "true", "comment": "Ill"}, {"comment": "Ill", "force": True}),
     ("escalate", {"reason": "Angry VIP"}, {"comment": "", "reason": "Angry VIP"}),
     ("reply", {"text": "Here it is."}, {"comment": "", "text": "Here it is."}),
     (
@@ -252,3 +254,51 @@ def test_recorded_actions_check_who_may_take_them(db):
         case_record(case=case, name="claim", actor=Actor.staff(outsider))
     with pytest.raises(UnknownTransition):
         case_record(case=case, name="delete", actor=Actor.system())
+
+
+# One owner: a case assigned to someone is theirs to decide.
+
+
+@pytest.mark.parametrize("name", ["approve", "amend", "take_over"])
+def test_another_agents_decision_on_a_held_case_names_the_holder(agent, agent2, name):
+    case = case_in(State.IN_REVIEW)
+    case_record(case=case, name="claim", actor=Actor.staff(agent))
+    payload = {"reply": "Another text."} if name == "amend" else {}
+    with pytest.raises(TransitionConflict) as refused:
+        case_transition(case=case, name=name, actor=Actor.staff(agent2), payload=payload)
+    assert refused.value.message == f"Assigned to {agent.get_full_name()}: they decide this case."
+    assert refused.value.errors == {"assignee": "agent"}
+    case.refresh_from_db()
+    assert (case.state, case.assignee) == (State.IN_REVIEW, agent)
+
+
+def test_the_holder_decides_their_own_case(agent):
+    case = case_in(State.IN_REVIEW)
+    case_record(case=case, name="claim", actor=Actor.staff(agent))
+    event = case_transition(case=case, name="approve", actor=Actor.staff(agent))
+    assert event.name == "approve" and "forced_from" not in event.data
+
+
+def test_only_a_supervisor_forces_a_held_case_and_says_why(agent, agent2, supervisor):
+    case = case_in(State.IN_REVIEW)
+    case_record(case=case, name="claim", actor=Actor.staff(agent))
+    with pytest.raises(TransitionForbidden):
+        case_transition(
+            case=case,
+            name="take_over",
+            actor=Actor.staff(agent2),
+            payload={"force": True, "comment": "Mine now"},
+        )
+    with pytest.raises(InvalidPayload, match="Say why"):
+        case_transition(
+            case=case, name="take_over", actor=Actor.staff(supervisor), payload={"force": True}
+        )
+    event = case_transition(
+        case=case,
+        name="take_over",
+        actor=Actor.staff(supervisor),
+        payload={"force": True, "comment": "Anna is ill today"},
+    )
+    case.refresh_from_db()
+    assert case.assignee == supervisor
+    assert (event.comment, event.data["forced_from"]) == ("Anna is ill today", "agent")

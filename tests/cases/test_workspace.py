@@ -599,9 +599,10 @@ def test_claim_from_the_review_queue_opens_the_case_and_a_second_claim_is_refuse
 
     other = login(Client(), agent2).post(f"/review/{item.pk}/claim/")
     assert other["Location"] == "/review/"
-    assert flash(other) == ["Already claimed by agent."]
+    # One owner: claiming the item assigned the case, and the refusal names its holder.
+    assert flash(other) == ["Already assigned to Agent."]
     item.refresh_from_db()
-    assert item.claimed_by == agent
+    assert item.claimed_by == agent and item.case.assignee == agent
 
 
 def test_the_review_queue_hides_escalated_items_from_agents(client, agent, supervisor):
@@ -965,3 +966,29 @@ def test_an_inactive_or_roleless_user_cannot_work(client, db):
     outsider = UserFactory(username="outsider")
     login(client, outsider)
     assert client.get("/").status_code == 403
+
+
+# One owner: the case page says who holds the case; a supervisor may act deliberately.
+
+
+def test_a_held_case_says_who_decides_and_refuses_another_agents_approve(client, agent, agent2):
+    case = case_in(State.IN_REVIEW)
+    login(Client(), agent).post(f"/cases/{case.reference}/claim/")
+    content = page(login(client, agent2), case)
+    assert "Assigned to Agent: they decide this case." in content
+    assert 'name="force"' not in content
+    refused = act(client, case, "approve", compose="1").content.decode()
+    assert 'role="alert">Assigned to Agent: they decide this case.' in refused
+    assert events(case) == ["assigned"]
+
+
+def test_a_supervisor_takes_over_a_held_case_deliberately_with_a_reason(client, agent, supervisor):
+    case = case_in(State.IN_REVIEW)
+    login(Client(), agent).post(f"/cases/{case.reference}/claim/")
+    content = page(login(client, supervisor), case)
+    assert 'name="force"' in content and "Act although Agent holds the case" in content
+    act(client, case, "take_over", force="1", comment="Agent is off sick")
+    case.refresh_from_db()
+    assert case.assignee == supervisor and events(case) == ["assigned", "take_over"]
+    event = case.events.get(name="take_over")
+    assert (event.comment, event.data["forced_from"]) == ("Agent is off sick", "agent")
