@@ -5,6 +5,7 @@
 """
 
 import unicodedata
+from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.urls import reverse
@@ -108,3 +109,29 @@ def draft_blanks(suggestion) -> list[tuple[str, str]]:
         return []
     texts = [suggestion.draft_reply, *(o["label"] for o in suggestion.options or [])]
     return [(name, slot_label(name)) for name in blanks_in(*texts)]
+
+
+# What the customer decided, by the event that recorded it (its `data` holds the outcome).
+DECISIONS = ("customer_accept", "customer_decline", "customer_feedback", "reopen")
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One line of the conversation: a message, an email to the customer, or their decision."""
+
+    when: object
+    message: object = None
+    email: object = None
+    decision: object = None
+
+
+def conversation(messages, events, emails) -> list[Entry]:
+    """Everything the customer wrote, received and decided, in order: the whole truth."""
+    entries = [Entry(m.created_at, message=m) for m in messages]
+    entries += [Entry(e.sent_at or e.created_at, email=e) for e in emails]
+    entries += [
+        Entry(e.created_at, decision=e)
+        for e in events
+        if e.name in DECISIONS and (e.name != "reopen" or e.confirmation_id)
+    ]
+    return sorted(entries, key=lambda entry: entry.when)

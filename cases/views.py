@@ -32,7 +32,13 @@ from cases.models import (
     StaffProfile,
     transitions_of,
 )
-from cases.presenters import QUEUE_COLUMNS, action_forms, draft_blanks, queue_rows
+from cases.presenters import (
+    QUEUE_COLUMNS,
+    action_forms,
+    conversation,
+    draft_blanks,
+    queue_rows,
+)
 from cases.selectors import (
     arrived_since,
     latest_arrival,
@@ -101,6 +107,7 @@ def case_context(request, case: Case) -> dict:
         for t in case.get_available_user_state_transitions(request.user)
         if STAFF in t.custom["by"]
     ]
+    timeline = list(case.events.select_related("actor_user"))
     return {
         "case": case,
         "suggestion": suggestion,
@@ -112,8 +119,12 @@ def case_context(request, case: Case) -> dict:
         # One owner: a case assigned to someone else is theirs; supervisors may force it.
         "held_by": holder_name(case, request.user),
         "may_force": request.user.has_perm("cases.handle_escalated"),
-        "thread": case.messages.select_related("author_user").prefetch_related("attachments"),
-        "timeline": case.events.select_related("actor_user"),
+        "conversation": conversation(
+            case.messages.select_related("author_user").prefetch_related("attachments"),
+            timeline,
+            case.emails.select_related("confirmation"),
+        ),
+        "timeline": timeline,
         "other_cases": case.customer.cases.exclude(pk=case.pk).order_by("-created_at")[:10],
         "from_review": request.GET.get("from") == "review" or request.POST.get("from") == "review",
     }

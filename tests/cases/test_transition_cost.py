@@ -205,12 +205,13 @@ def test_take_over_costs_9_statements_and_14_with_the_panel(client, agent):
             )
         assert response.status_code == (302 if kind == "post" else 200)
         counts[kind] = len(statements(captured))
-    # Session, user, two permission look-ups; the transition's five; the panel's five (review
-    # item, messages, their attachments, events, other cases of the customer). Were 13 and 19.
-    assert counts == {"post": 9, "htmx": 14}
+    # Session, user, two permission look-ups; the transition's five; the panel's six (review
+    # item, messages, their attachments, the emails to the customer, events, other cases of the
+    # customer). Were 13 and 19; the emails joined the conversation in issue 12.
+    assert counts == {"post": 9, "htmx": 15}
 
 
-def test_the_case_page_costs_11_statements(client, agent):
+def test_the_case_page_costs_12_statements(client, agent):
     client.force_login(agent)
     case = case_in(State.IN_REVIEW)
     url = f"/cases/{case.reference}/"
@@ -218,9 +219,9 @@ def test_the_case_page_costs_11_statements(client, agent):
     with CaptureQueriesContext(connection) as captured:
         assert client.get(url).status_code == 200
     # Session, user, two permission look-ups, the case (with customer, assignee, suggestion
-    # and intent), the open review item, intents (amend offered), messages, attachments,
-    # events, other cases of the customer.
-    assert len(statements(captured)) == 11
+    # and intent), the open review item, intents (amend offered), messages, attachments, the
+    # emails to the customer (the conversation shows them), events, other cases of the customer.
+    assert len(statements(captured)) == 12
 
 
 # The htmx panel after a transition: the saved case rendered as it is, the same as read again.

@@ -29,6 +29,8 @@ from cases.models import (
     State,
     transitions_of,
 )
+from customers.models import EmailOutbox
+from customers.services import confirmation_decide
 from review import urls as review_urls
 from review.models import ReviewItem, Suggestion
 from tests.factories import CustomerFactory, IntentFactory, UserFactory, case_in
@@ -992,3 +994,30 @@ def test_a_supervisor_takes_over_a_held_case_deliberately_with_a_reason(client, 
     assert case.assignee == supervisor and events(case) == ["assigned", "take_over"]
     event = case.events.get(name="take_over")
     assert (event.comment, event.data["forced_from"]) == ("Agent is off sick", "agent")
+
+
+# The conversation is the whole truth: what the customer received and what they decided.
+
+
+def test_the_conversation_shows_the_options_sent_and_the_option_chosen(client, agent):
+    case = case_in(State.AWAITING_CUSTOMER)
+    confirmation = case.confirmations.get()
+    EmailOutbox.queue(kind=EmailOutbox.Kind.REQUEST, confirmation=confirmation)
+    confirmation_decide(confirmation=confirmation, decision="accept", option="a")
+    content = page(login(client, agent), case)
+    conversation = content.split('class="conversation"', 1)[1].split("</section>", 1)[0]
+    sent = conversation.index("Email to the customer: Please decide")
+    chosen = conversation.index("Chose: Monday")
+    assert sent < chosen
+    assert "Options offered" in conversation and "<li>Monday</li>" in conversation
+    assert "Email to the customer: Decision confirmed" in conversation
+
+
+def test_the_conversation_shows_a_declined_proposal_with_the_comment(client, agent):
+    case = case_in(State.AWAITING_CUSTOMER)
+    confirmation_decide(
+        confirmation=case.confirmations.get(), decision="human", comment="Call me, please."
+    )
+    content = page(login(client, agent), case)
+    assert "Declined the proposal · asked to talk to a person" in content
+    assert "“The customer asked to talk to a person. Call me, please.”" in content
