@@ -51,6 +51,7 @@ from cases.selectors import (
 from cases.transitions import Actor, TransitionError, case_record, case_transition
 from cases.transitions.fields import INTENTS
 from cases.transitions.forms import transition_form
+from cases.transitions.path import why_not
 
 PAGE_SIZE = 50
 
@@ -119,6 +120,7 @@ def case_context(request, case: Case) -> dict:
         # One owner: a case assigned to someone else is theirs; supervisors may force it.
         "held_by": holder_name(case, request.user),
         "may_force": request.user.has_perm("cases.handle_escalated"),
+        "why_not": why_not(case, request.user),
         "conversation": conversation(
             case.messages.select_related("author_user").prefetch_related("attachments"),
             timeline,
@@ -202,6 +204,17 @@ def after_action(
     return HttpResponseRedirect(url)
 
 
+def what_the_customer_got(event) -> str:
+    """Say what went out, and to whom: the reply, or the question the customer now decides."""
+    customer = event.case.customer
+    name = customer.name or customer.email
+    if "message" in event.data:
+        return _("The reply was sent to %(name)s.") % {"name": name}
+    if "confirmation" in event.data:
+        return _("%(name)s is asked to decide, by email.") % {"name": name}
+    return ""
+
+
 def transition_payload(name: str, post) -> dict:
     """What the case page posted for this transition: the fields of its form."""
     fields = transition_form(name).base_fields
@@ -236,6 +249,7 @@ def case_action(request, reference, name):
         # What happened, not what was clicked: the composer's approve of a changed text is an amend.
         label = transitions_of()[event.name][0].custom.get("label", event.name)
         done = _("Done: %(transition)s.") % {"transition": str(label).lower()}
+        done = " ".join(filter(None, [done, what_the_customer_got(event)]))
     return after_action(request, reference, case=event.case, done=done)
 
 

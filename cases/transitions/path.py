@@ -253,6 +253,19 @@ def unmet_guard(case: Case, name: str) -> str:
     return _("its guard is not met")
 
 
+def why_not(case: Case, user, names=("approve", "take_over")) -> list[str]:
+    """Why this staff user may not take decisions the case's state would allow: the page says it
+    where the button is missing ("legal risk: a supervisor decides")."""
+    reasons = []
+    for name in names:
+        method = getattr(case, name)
+        if can_proceed(method) and not has_transition_perm(method, user):
+            reason = denial_reason(case, name, user)
+            if reason not in reasons:
+                reasons.append(reason)
+    return reasons
+
+
 def denial_reason(case: Case, name: str, user) -> str:
     if case.state == State.ESCALATED and not user.has_perm("cases.handle_escalated"):
         return _("Escalated cases are decided by a supervisor.")

@@ -5,6 +5,7 @@ say them with this filter, so that cases' code need not import review.
 """
 
 from django import template
+from django.utils.translation import get_language
 
 from review.reasons import explain as explain_code
 
@@ -15,3 +16,11 @@ register = template.Library()
 def explain(code: str, suggestion=None) -> str:
     """Why a human is needed, with the suggestion's figures when one is given."""
     return explain_code(code, suggestion)
+
+
+@register.filter
+def intent_name(intent) -> str:
+    """The intent's name in the active language (`Intent.display_name`)."""
+    if intent is None:
+        return ""
+    return intent.display_name(get_language() or "en")

@@ -74,7 +74,8 @@ def test_the_agents_day_amend_and_approve_from_the_queue(live_server, page: Page
     case_list = page.locator("#case-list")
     expect(case_list).not_to_contain_text(busy.reference)
     row = case_list.get_by_role("row").filter(has_text=case.reference)
-    expect(row.locator(".tag")).to_have_text("low_confidence")
+    expect(row.locator(".tag")).to_have_text("the AI is not confident enough")
+    expect(row.locator(".tag")).to_have_attribute("title", "low_confidence")
 
     row.get_by_role("link", name=case.reference).click()
     expect(page).to_have_url(f"{live_server.url}/cases/{case.reference}/")

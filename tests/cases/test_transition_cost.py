@@ -242,10 +242,15 @@ def panel_read_again(agent, reference: str, done: str) -> str:
 
 PANEL_RUNS = [
     ("take_over", State.IN_REVIEW, {}, "Done: take over."),
-    ("approve", State.IN_REVIEW, {}, "Done: approve."),
+    ("approve", State.IN_REVIEW, {}, "Done: approve. The reply was sent to {customer}."),
     ("amend", State.IN_REVIEW, {"reply": "Better.", "intent": "test_reply"}, None),
     ("escalate", State.IN_PROGRESS, {"reason": "Manager"}, "Done: escalate."),
-    ("reply", State.IN_PROGRESS, {"text": "Fixed."}, "Done: reply and resolve."),
+    (
+        "reply",
+        State.IN_PROGRESS,
+        {"text": "Fixed."},
+        "Done: reply and resolve. The reply was sent to {customer}.",
+    ),
     ("propose", State.IN_PROGRESS, {"options": "Monday\nTuesday"}, None),
     ("close", State.RESOLVED, {}, "Done: close."),
 ]
@@ -264,6 +269,7 @@ def test_the_panel_after_a_transition_is_the_panel_read_again(
     response = client.post(f"/cases/{case.reference}/do/{name}/", data, **HTMX)
     assert response.status_code == 200
     rendered = without_csrf(response.content)
+    done = done.format(customer=case.customer.name) if done else None
     done = done or re.search(r"Done: [^<]*\.", rendered).group(0)
     assert done in rendered
     assert rendered == panel_read_again(supervisor, case.reference, done)

@@ -341,7 +341,12 @@ def test_a_plain_form_action_runs_once_and_goes_back_to_the_case(client, agent, 
     assert response.status_code == 302
     assert response["Location"] == f"/cases/{case.reference}/"
     label = transitions_of()[name][0].custom["label"]
-    assert flash(response) == [f"Done: {str(label).lower()}."]
+    # And what the customer got, by name: the reply, or the question they now decide.
+    told = {
+        State.RESOLVED: f" The reply was sent to {case.customer.name}.",
+        State.AWAITING_CUSTOMER: f" {case.customer.name} is asked to decide, by email.",
+    }.get(target, "")
+    assert flash(response) == [f"Done: {str(label).lower()}.{told}"]
     case.refresh_from_db()
     assert case.state == target
     assert events(case) == [name]
@@ -710,7 +715,8 @@ def test_the_queue_shows_counts_per_state_and_per_reason(client, agent, queue_ca
         ("escalated", "escalated by an agent", 1),
     ]:
         assert f'title="{code}">{words}</a> <span class="count">{n}</span>' in content
-    assert '<span class="tag">missing_slot:dates</span>' in content
+    # In the rows too: words, with the code in the tooltip.
+    assert '<span class="tag" title="missing_slot:dates">the date is missing</span>' in content
 
 
 def test_the_htmx_list_request_gets_only_the_list(client, agent, queue_cases):
