@@ -11,13 +11,18 @@ from django.utils.translation import gettext, gettext_noop
 
 PLACEHOLDER = re.compile(r"\{(\w+)\}")
 
-# The slots the engine extracts, in words (the reason `missing_slot:<name>` uses them too).
+# The slots the engine extracts and the parts of an adjustment, in words (the reason
+# `missing_slot:<name>` uses them too).
 SLOT_NAMES = {
     "order_number": gettext_noop("order number"),
     "contract_number": gettext_noop("contract number"),
     "customer_number": gettext_noop("customer number"),
     "dates": gettext_noop("date"),
     "amounts": gettext_noop("amount"),
+    # The names of an adjustment the customer confirms.
+    "change": gettext_noop("change"),
+    "effective": gettext_noop("effective from"),
+    "amount": gettext_noop("amount"),
 }
 
 

@@ -9,9 +9,9 @@ from datetime import date, timedelta
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone, translation
-from django.utils.formats import date_format
 
 from cases.blanks import PLACEHOLDER, blanks_in
+from cases.formats import day_text
 from cases.models import ActionKind, Case, Message, Priority
 from cases.transitions import Actor, case_transition
 from review.engine import interface as engine_interface
@@ -107,7 +107,7 @@ def date_options(slots: dict, language: str, today: date) -> list[dict]:
         if day not in candidates:
             candidates.append(day)
     with translation.override(language):
-        return [{"id": d.isoformat(), "label": date_format(d, "l, j F Y")} for d in candidates[:3]]
+        return [{"id": d.isoformat(), "label": day_text(d)} for d in candidates[:3]]
 
 
 def adjustment_for(intent: Intent, slots: dict, language: str, today: date) -> dict:

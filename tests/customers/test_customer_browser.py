@@ -9,6 +9,7 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import Page, expect
 
+from cases.formats import value_text
 from cases.models import CaseEvent, State
 from customers.emails import link_for
 from customers.models import ConfirmationRequest
@@ -180,8 +181,8 @@ def test_a_customer_accepts_or_declines_an_adjustment(
     expect(page.get_by_role("heading", level=1)).to_have_text(
         "Please accept or decline this change"
     )
-    for value in confirmation.adjustment.values():
-        expect(page.locator("dl.details")).to_contain_text(value)
+    for value in confirmation.adjustment.values():  # in the customer's formats, not ISO
+        expect(page.locator("dl.details")).to_contain_text(value_text(value))
     if accept:
         shoot(page, artifacts_dir, "open-confirm")
         page.get_by_role("button", name="I accept this change").click()

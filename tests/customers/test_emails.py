@@ -461,3 +461,46 @@ def test_a_reply_is_sent_while_a_transition_holds_the_case_lock(postgres):
     )
     assert holding_the_case_lock(case.pk, lambda: message_send(message.pk)) is True
     assert len(mail.outbox) == 1
+
+
+# The change the customer confirms, in their words and formats.
+
+ADJUSTMENT = {
+    "change": "Tariff Basis 50",
+    "effective": "2027-01-01",
+    "contract_number": "V-2022-118",
+    "amount": "1289.95 EUR",
+}
+
+
+@pytest.mark.parametrize(
+    ("language", "lines"),
+    [
+        (
+            "en",
+            [
+                "  Change: Tariff Basis 50",
+                "  Effective from: Friday 1 January 2027",
+                "  Contract number: V-2022-118",
+                "  Amount: €1,289.95",
+            ],
+        ),
+        (
+            "de",
+            [
+                "  Änderung: Tariff Basis 50",
+                "  Gültig ab: Freitag, 1. Januar 2027",
+                "  Vertragsnummer: V-2022-118",
+                "  Betrag: 1.289,95 €",
+            ],
+        ),
+    ],
+)
+def test_the_change_to_confirm_is_written_in_the_customers_words(asking, language, lines):
+    case, _ = asking(language=language, kind="confirm")
+    confirmation = ConfirmationRequest.issue(case=case, kind="confirm", adjustment=ADJUSTMENT)
+    send(EmailOutbox.Kind.REQUEST, confirmation)
+    plain, html = bodies(parsed(mail.outbox[0]))
+    assert "\n".join(lines) in plain.replace("\r\n", "\n")
+    assert "Contract_number" not in plain and "2027-01-01" not in plain
+    assert f"<li>{lines[1].strip()}</li>" in html

@@ -1,0 +1,61 @@
+"""Values as people in the reader's language write them: days, amounts, lists of them.
+
+For the agents' pages and everything the customer reads (emails, their page, the options
+offered); the active language decides ("Montag, 7. Dezember 2026", "89,95 €").
+"""
+
+import re
+from datetime import date
+from decimal import Decimal, InvalidOperation
+
+from django.utils.formats import date_format, number_format
+from django.utils.translation import get_language
+
+CURRENCY_SIGNS = {"EUR": "€", "USD": "$", "GBP": "£", "CHF": "CHF"}
+ISO_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+AMOUNT = re.compile(r"^(\d+(?:\.\d+)?) ([A-Z]{3})$")
+
+
+def german() -> bool:
+    return (get_language() or "en").startswith("de")
+
+
+def day_text(day: date) -> str:
+    """ "Monday 7 December 2026", "Montag, 7. Dezember 2026"."""
+    return date_format(day, "l, j. F Y" if german() else "l j F Y")
+
+
+def amount_text(value, currency: str) -> str:
+    """ "€89.95", "89,95 €"."""
+    try:
+        figure = number_format(Decimal(str(value)), 2, force_grouping=True)
+    except (InvalidOperation, TypeError):
+        return f"{value} {currency}".strip()
+    sign = CURRENCY_SIGNS.get(currency, currency)
+    return f"{figure} {sign}" if german() else f"{sign}{figure}"
+
+
+def value_text(value) -> str:
+    """A slot's or an adjustment's value: days and amounts formatted, lists joined."""
+    if isinstance(value, list):
+        return ", ".join(value_text(item) for item in value)
+    if isinstance(value, dict) and "value" in value:
+        return amount_text(value.get("value"), value.get("currency", ""))
+    if isinstance(value, str) and ISO_DAY.match(value):
+        try:
+            return day_text(date.fromisoformat(value))
+        except ValueError:
+            return value
+    if isinstance(value, str) and (found := AMOUNT.match(value)):
+        return amount_text(found.group(1), found.group(2))
+    return "" if value is None else str(value)
+
+
+# The order people read an adjustment in (PostgreSQL's jsonb keeps no order of its own).
+ADJUSTMENT_ORDER = ("change", "effective", "contract_number", "customer_number", "order_number")
+
+
+def adjustment_items(adjustment: dict) -> list[tuple[str, object]]:
+    """What changes first, then from when, the numbers, the rest (amounts) last."""
+    rank = {name: index for index, name in enumerate(ADJUSTMENT_ORDER)}
+    return sorted((adjustment or {}).items(), key=lambda kv: (rank.get(kv[0], 99), kv[0]))
