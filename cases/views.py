@@ -109,13 +109,18 @@ def case_context(request, case: Case) -> dict:
         if STAFF in t.custom["by"]
     ]
     timeline = list(case.events.select_related("actor_user"))
+    forms = action_forms(case, suggestion, available)
     return {
         "case": case,
         "suggestion": suggestion,
         "review_item": open_item,
         "reasons": reasons,
         "available": available,
-        "forms": action_forms(case, suggestion, available),
+        "forms": forms,
+        # The alternatives by their names, from the choices the composer reads anyway.
+        "intent_names": dict(forms["approve"].fields["intent"].choices)
+        if "approve" in forms
+        else {},
         "blanks": draft_blanks(suggestion) if "approve" in available else [],
         # One owner: a case assigned to someone else is theirs; supervisors may force it.
         "held_by": holder_name(case, request.user),

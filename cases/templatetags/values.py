@@ -23,3 +23,9 @@ def slot_value(value) -> str:
 @register.filter
 def adjustment_items(adjustment: dict) -> list:
     return ordered(adjustment)
+
+
+@register.filter
+def get_item(mapping: dict, key):
+    """`{{ names|get_item:slug }}`: a value of a dict by a key from the template."""
+    return (mapping or {}).get(key)

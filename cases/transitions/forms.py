@@ -196,6 +196,12 @@ class ApproveForm(HeldCaseForm):
 
     AMENDABLE = ("intent", "action", "reply", "options", "adjustment")
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The select and the field read the intents once, together (the widget gets a copy).
+        intent = self.fields["intent"]
+        intent.widget.choices = intent.choices
+
     def payload(self) -> dict:
         """The changes travel together as `amendment` (the intent by its slug)."""
         data = super().payload()

@@ -53,3 +53,29 @@ def test_a_missing_decision_says_why_and_the_legend_shows_only_what_works(client
     assert "<kbd>g</kbd>" in content
     legal = case_in(State.IN_REVIEW, risk_class="legal")
     assert "A suggestion with legal risk needs a supervisor." in page(client, legal)
+
+
+def test_alternatives_show_by_name_and_the_panel_shows_what_was_sent(client, agent):
+    from tests.factories import IntentFactory
+
+    IntentFactory(slug="refund_request", name="Refund request")
+    case = case_in(
+        State.IN_REVIEW,
+        action="choose",
+        options=[{"id": "a", "label": "Monday"}],
+        alternatives=[["refund_request", 0.03]],
+    )
+    content = page(login(client, agent), case)
+    assert "Alternatives: Refund request (0.03)" in content
+    intent = case.current_suggestion.intent.slug
+    client.post(
+        f"/cases/{case.reference}/do/approve/",
+        {
+            "compose": "1",
+            "intent": intent,
+            "options": "Friday\nSaturday",
+            "expected_state": case.state,
+        },
+    )
+    panel = page(client, case).split('id="sent-proposal"', 1)[1].split("</div>", 1)[0]
+    assert "<li>Friday</li><li>Saturday</li>" in panel and "Monday" not in panel
