@@ -257,3 +257,26 @@ class CustomerDetailSerializer(CustomerListSerializer):
     class Meta(CustomerListSerializer.Meta):
         fields = [*CustomerListSerializer.Meta.fields, "cases"]
         read_only_fields = fields
+
+
+class CustomerQuestionSerializer(serializers.Serializer):
+    """The question an email asked: what was offered, and what the customer answered."""
+
+    kind = serializers.CharField(help_text="choose, confirm or feedback.")
+    options = serializers.JSONField()
+    adjustment = serializers.JSONField()
+    status = serializers.CharField()
+    outcome = serializers.JSONField()
+    proposal_version = serializers.IntegerField()
+
+
+class CustomerEmailSerializer(serializers.Serializer):
+    """An email the customer received (or was to receive) about a question of theirs."""
+
+    id = serializers.IntegerField()
+    kind = serializers.CharField(help_text="request, reminder or decided.")
+    status = serializers.CharField(help_text="pending, sent or cancelled.")
+    language = serializers.CharField()
+    created_at = serializers.DateTimeField()
+    sent_at = serializers.DateTimeField(allow_null=True)
+    question = CustomerQuestionSerializer(source="confirmation")

@@ -30,6 +30,7 @@ from cases.api.serializers import (
     CaseListSerializer,
     CaseSerializer,
     CustomerDetailSerializer,
+    CustomerEmailSerializer,
     CustomerListSerializer,
     EventSerializer,
     MessageAcceptedSerializer,
@@ -149,6 +150,15 @@ class CaseViewSet(viewsets.ReadOnlyModelViewSet):
         suggestions = case.suggestions.select_related("intent").order_by("-created_at", "-pk")
         context = {"current_suggestion_id": case.current_suggestion_id}
         return Response(SuggestionHistorySerializer(suggestions, many=True, context=context).data)
+
+    @extend_schema(responses={200: CustomerEmailSerializer(many=True), **READ_ERRORS})
+    @action(detail=True, methods=["get"], pagination_class=None)
+    def emails(self, request, reference=None):
+        """The emails about the customer's questions, oldest first: what they were asked, and
+        the confirmation of their answer (replies are in `messages`, decisions in `events`)."""
+        case = self.the_case(reference)
+        emails = case.emails.select_related("confirmation").order_by("created_at", "pk")
+        return Response(CustomerEmailSerializer(emails, many=True).data)
 
     @extend_schema(responses={200: EventSerializer(many=True), **READ_ERRORS})
     @action(detail=True, methods=["get"], pagination_class=None)

@@ -840,3 +840,24 @@ def test_an_approve_that_carries_the_same_reply_approves(supervisor_api):
     assert response.status_code == 200
     assert [e.name for e in case.events.all()] == ["approve"]
     assert case.messages.get(direction="out").text == "Hello, your order is on its way."
+
+
+def test_the_api_lists_the_emails_the_customer_got_and_the_events_their_decision(
+    supervisor_api,
+):
+    from customers.models import EmailOutbox
+    from customers.services import confirmation_decide
+
+    case = case_in(State.AWAITING_CUSTOMER)
+    confirmation = case.confirmations.get()
+    EmailOutbox.queue(kind=EmailOutbox.Kind.REQUEST, confirmation=confirmation)
+    confirmation_decide(confirmation=confirmation, decision="accept", option="a")
+    emails = supervisor_api.get(f"/api/v1/cases/{case.reference}/emails/").json()
+    assert [(e["kind"], e["question"]["kind"]) for e in emails] == [
+        ("request", "choose"),
+        ("decided", "choose"),
+    ]
+    assert emails[0]["question"]["options"] == [{"id": "a", "label": "Monday"}]
+    assert emails[0]["question"]["outcome"]["option"] == {"id": "a", "label": "Monday"}
+    events = supervisor_api.get(f"/api/v1/cases/{case.reference}/events/").json()
+    assert events[-1]["transition"] == "customer_accept"
