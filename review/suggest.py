@@ -236,15 +236,22 @@ def suggestion_create(*, case_id: int) -> Suggestion | None:
         suggestion, _ = Suggestion.objects.get_or_create(
             case=locked, message=message, defaults=fields
         )
-        # The path makes it the case's current suggestion, with its language and priority.
-        case_transition(
-            case=locked,
-            name="automate" if suggestion.automatable else "route_to_review",
-            actor=Actor.ai(),
-            payload={
-                "suggestion": suggestion.pk,
-                "language": suggestion.language,
-                "priority": priority_for(suggestion.risk_flags),
-            },
-        )
+        suggestion_route(case=locked, suggestion=suggestion)
     return suggestion
+
+
+def suggestion_route(*, case: Case, suggestion: Suggestion):
+    """Act on a stored suggestion: the AI goes ahead alone, or hands the case to a person.
+
+    The path makes it the case's current suggestion, with its language and priority.
+    """
+    return case_transition(
+        case=case,
+        name="automate" if suggestion.automatable else "route_to_review",
+        actor=Actor.ai(),
+        payload={
+            "suggestion": suggestion.pk,
+            "language": suggestion.language,
+            "priority": priority_for(suggestion.risk_flags),
+        },
+    )

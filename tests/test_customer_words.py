@@ -16,7 +16,7 @@ from review.demo import demo_intents
 from review.engine.intent_classifier import Prediction
 from review.management.commands.seed_demo import Command as SeedDemo
 from review.models import Intent, Suggestion
-from review.suggest import build_suggestion, priority_for
+from review.suggest import build_suggestion, suggestion_route
 from tests.factories import UserFactory
 
 URL = re.compile(r"https?://\S+")
@@ -41,16 +41,7 @@ def walk(intent: Intent, language: str, number: int, supervisors):
     case, message = intake.case, intake.message
     fields = build_suggestion(case, message, None, Prediction(intent.slug, 0.999, ()))
     suggestion = Suggestion.objects.create(case=case, message=message, **fields)
-    case_transition(
-        case=case,
-        name="automate" if suggestion.automatable else "route_to_review",
-        actor=Actor.ai(),
-        payload={
-            "suggestion": suggestion.pk,
-            "language": suggestion.language,
-            "priority": priority_for(suggestion.risk_flags),
-        },
-    )
+    suggestion_route(case=case, suggestion=suggestion)
     for supervisor in supervisors:  # the second pair of eyes only where the first was held
         case.refresh_from_db()
         if case.state == State.IN_REVIEW:
