@@ -118,9 +118,7 @@ def case_context(request, case: Case) -> dict:
         "available": available,
         "forms": forms,
         # The alternatives by their names, from the choices the composer reads anyway.
-        "intent_names": dict(forms["approve"].fields["intent"].choices)
-        if "approve" in forms
-        else {},
+        "intent_names": intent_names(forms, suggestion),
         "blanks": draft_blanks(suggestion) if "approve" in available else [],
         # One owner: a case assigned to someone else is theirs; supervisors may force it.
         "held_by": holder_name(case, request.user),
@@ -135,6 +133,13 @@ def case_context(request, case: Case) -> dict:
         "other_cases": case.customer.cases.exclude(pk=case.pk).order_by("-created_at")[:10],
         "from_review": request.GET.get("from") == "review" or request.POST.get("from") == "review",
     }
+
+
+def intent_names(forms: dict, suggestion) -> dict:
+    """Intents by slug, for the alternatives: from the composer's choices when it is shown."""
+    if "approve" in forms:
+        return dict(forms["approve"].fields["intent"].choices)
+    return dict(INTENTS()) if suggestion is not None and suggestion.alternatives else {}
 
 
 def holder_name(case: Case, user) -> str:

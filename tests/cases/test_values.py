@@ -79,3 +79,11 @@ def test_alternatives_show_by_name_and_the_panel_shows_what_was_sent(client, age
     )
     panel = page(client, case).split('id="sent-proposal"', 1)[1].split("</div>", 1)[0]
     assert "<li>Friday</li><li>Saturday</li>" in panel and "Monday" not in panel
+
+
+def test_alternatives_show_by_name_where_no_composer_is_shown(client, agent):
+    from tests.factories import IntentFactory
+
+    IntentFactory(slug="refund_request", name="Refund request")
+    case = case_in(State.RESOLVED, alternatives=[["refund_request", 0.03]])
+    assert "Alternatives: Refund request (0.03)" in page(login(client, agent), case)
