@@ -22,7 +22,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cases.models import ActionKind, CaseEvent
-from review.models import Intent, Suggestion
+from review.models import Intent, ModelVersion, Suggestion
 from review.policy import route
 
 HUMAN, CUSTOMER = "human", "customer"
@@ -179,6 +179,13 @@ class WhatIf:
     suggestions: int
     with_outcome: int
     rows: list[WhatIfRow]
+    # The active model's own threshold for the intent, where it learned one above the
+    # policy's: below it the AI never acts alone, whatever the policy says (None: none).
+    learned: float | None = None
+
+    @property
+    def unreachable(self) -> bool:
+        return self.learned is not None and math.isinf(self.learned)
 
 
 DEFAULT_THRESHOLDS = (0.5, 0.6, 0.7, 0.8, 0.85, 0.9, 0.95)
@@ -207,10 +214,16 @@ def what_if(
     ):
         # One correction outweighs any agreement: the AI alone would have got it wrong.
         verdicts[suggestion_id] = verdicts.get(suggestion_id, True) and VERDICTS[name][1]
+    active = (
+        ModelVersion.objects.filter(is_active=True, engine=settings.ENGINE).defer("blob").first()
+    )
+    learned = active.threshold_for(intent.slug) if active is not None else None
     rows = []
     for threshold in sorted({*thresholds, intent.threshold}):
         stand_in = copy.copy(intent)
-        stand_in.mode, stand_in.threshold = Intent.Mode.AUTO, threshold
+        # Replayed as routing decides: the policy's threshold, raised by the model's own.
+        effective = max(threshold, learned) if learned is not None else threshold
+        stand_in.mode, stand_in.threshold = Intent.Mode.AUTO, effective
         automated = corrected = confirmed = 0
         for suggestion in suggestions:
             routing = route(
@@ -232,4 +245,5 @@ def what_if(
                 threshold, automated, corrected, confirmed, current=threshold == intent.threshold
             )
         )
-    return WhatIf(days, len(suggestions), len(verdicts), rows)
+    shown = learned if learned is not None and learned > min(r.threshold for r in rows) else None
+    return WhatIf(days, len(suggestions), len(verdicts), rows, learned=shown)

@@ -2,7 +2,6 @@
 
 import copy
 import logging
-import math
 import re
 from datetime import date, timedelta
 
@@ -55,19 +54,8 @@ def active_classifier() -> tuple[ModelVersion | None, IntentClassifier | None]:
 
 
 def model_threshold(version: ModelVersion | None, intent_slug: str) -> float | None:
-    """The minimum confidence the model chose from data for an intent.
-
-    ``math.inf`` when no threshold reaches the target precision (never automate); None when
-    the model has no threshold of its own for the intent (too little data, or an older
-    model), so that the intent's own threshold alone applies.
-    """
-    if version is None:
-        return None
-    thresholds = (version.metrics or {}).get("thresholds") or {}
-    if thresholds.get("status", {}).get(intent_slug) == "unreachable":
-        return math.inf
-    value = thresholds.get("per_intent", {}).get(intent_slug)
-    return None if value is None else float(value)
+    """The model's own threshold for an intent (`ModelVersion.threshold_for`), if any."""
+    return None if version is None else version.threshold_for(intent_slug)
 
 
 def routing_intent(intent: Intent | None, version: ModelVersion | None) -> Intent | None:

@@ -1,6 +1,7 @@
 """The learning loop: labelled training examples, trained model versions, training runs."""
 
 import hashlib
+import math
 from datetime import timedelta
 
 from django.conf import settings
@@ -81,6 +82,19 @@ class ModelVersion(models.Model):
         if self.checksum(blob) != self.sha256:
             raise ValueError(f"model {self.label}: checksum mismatch, refusing to load")
         return blob
+
+    def threshold_for(self, intent_slug: str) -> float | None:
+        """The minimum confidence this model chose from data for an intent.
+
+        ``math.inf`` when no threshold reaches the target precision (never automate); None
+        when the model has no threshold of its own for the intent (too little data, or an
+        older model), so that the intent's own threshold alone applies.
+        """
+        thresholds = (self.metrics or {}).get("thresholds") or {}
+        if thresholds.get("status", {}).get(intent_slug) == "unreachable":
+            return math.inf
+        value = thresholds.get("per_intent", {}).get(intent_slug)
+        return None if value is None else float(value)
 
     def activate(self) -> None:
         """Make this the engine's active version; raise BlobPruned if its blob is gone."""

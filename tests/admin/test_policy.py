@@ -4,13 +4,14 @@ threshold replays the last 30 days of suggestions with their known outcomes."""
 from datetime import timedelta
 
 import pytest
+from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 
 from cases.intake import message_receive
 from cases.models import CaseEvent, State
 from review.evidence import what_if
-from review.models import Intent, PolicyVersion, TrainingExample
+from review.models import Intent, ModelVersion, PolicyVersion, TrainingExample
 from review.suggest import suggestion_create
 from review.training import model_train
 from tests.admin.forms import change_form_data
@@ -161,6 +162,24 @@ def test_the_what_if_matches_the_hand_computed_replay(history):
     found = {row.threshold: (row.automated, row.corrected) for row in result.rows}
     assert found == EXPECTED
     assert [row.threshold for row in result.rows if row.current] == [0.8]
+
+
+def test_the_what_if_replays_with_the_models_learned_threshold_and_says_so(history, logged_in):
+    ModelVersion.objects.create(
+        engine=settings.ENGINE,
+        label="learned-1",
+        blob=b"",
+        sha256="0" * 64,
+        is_active=True,
+        metrics={"thresholds": {"per_intent": {history.slug: 0.85}}},
+    )
+    result = what_if(history, thresholds=EXPECTED)
+    found = {row.threshold: (row.automated, row.corrected) for row in result.rows}
+    # Below 0.85 the model's own threshold decides: the rows at 0.7, 0.8, 0.83 replay at 0.85.
+    assert found[0.7] == found[0.8] == found[0.83] == EXPECTED[0.83]
+    assert found[0.9] == EXPECTED[0.9] and result.learned == 0.85
+    page = logged_in.get(reverse("admin:review_intent_change", args=[history.pk])).content
+    assert b"The active model learned a threshold of 0.85 for this intent" in page
 
 
 def test_negative_feedback_counts_as_a_correction(history):
