@@ -9,7 +9,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone, translation
 
-from cases.blanks import PLACEHOLDER, blanks_in
+from cases.blanks import blanks_in, fill
 from cases.formats import day_text
 from cases.models import ActionKind, Case, Message, Priority
 from cases.transitions import Actor, case_transition
@@ -69,11 +69,6 @@ def routing_intent(intent: Intent | None, version: ModelVersion | None) -> Inten
     routed = copy.copy(intent)
     routed.threshold = chosen
     return routed
-
-
-def render_template(template: str, values: dict) -> str:
-    """Fill {name} placeholders; unknown ones stay visible for the agent to complete."""
-    return PLACEHOLDER.sub(lambda m: str(values.get(m.group(1), m.group(0))), template)
 
 
 def business_days_after(start: date, count: int, *, skip: int = 2) -> list[date]:
@@ -168,7 +163,7 @@ def build_suggestion(case: Case, message: Message, version, prediction: Predicti
     adjustment = (
         adjustment_for(intent, slots, language, today) if action == ActionKind.CONFIRM else {}
     )
-    draft = draft_reply(text, render_template(template, values), language)
+    draft = draft_reply(text, fill(template, values), language)
     # A draft with a blank left goes to a person, who fills it: the AI never sends one.
     blanks = blanks_in(draft, *(o["label"] for o in options), *adjustment.values())
     reason_codes = list(routing.reason_codes)

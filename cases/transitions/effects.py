@@ -17,8 +17,7 @@ Effect = Callable[[Step], None]
 
 
 class Effects:
-    def __init__(self, when: str):
-        self.when = when
+    def __init__(self):
         self._effects: dict[str, list[Effect]] = defaultdict(list)
 
     def register(self, *names: str) -> Callable[[Effect], Effect]:
@@ -42,5 +41,5 @@ class Effects:
                 return
 
 
-before = Effects("before")
-after = Effects("after")
+before = Effects()
+after = Effects()

@@ -40,7 +40,15 @@ SUMMARIES = {
     "option_ids": gettext_lazy("Option ids must be distinct."),
     "adjustment_type": gettext_lazy("adjustment must be an object."),
     "slots_type": gettext_lazy("slots must be an object of blanks and their values."),
+    "nothing_proposed": gettext_lazy("A proposal needs options or an adjustment."),
+    "nothing_amended": gettext_lazy(
+        "An amendment changes the intent, action, reply, options or adjustment."
+    ),
     ("suggestion", "invalid"): gettext_lazy("suggestion must be an id."),
+    **{
+        ("note", code): gettext_lazy("A note needs text (at most 5000 characters).")
+        for code in ("required", "max_length", "nul", "unicode", "type")
+    },
 }
 
 
@@ -88,12 +96,6 @@ class NoteForm(PayloadForm):
     note = TextField(max_length=5000, required=True, label=gettext_lazy("Note"))
 
 
-NOTE_REFUSED = gettext_lazy("A note needs text (at most 5000 characters).")
-SUMMARIES.update(
-    {("note", code): NOTE_REFUSED for code in ("required", "max_length", "nul", "unicode", "type")}
-)
-
-
 class SuggestedForm(TransitionForm):
     """The AI's decision on a new case (automate, route to review): the suggestion it stored
     becomes the case's current one, with the language it read and the priority its risks ask
@@ -138,9 +140,6 @@ class ProposeForm(TransitionForm):
                 ValidationError(_("Give options or an adjustment."), code="nothing_proposed"),
             )
         return data
-
-
-SUMMARIES["nothing_proposed"] = gettext_lazy("A proposal needs options or an adjustment.")
 
 
 class HeldCaseForm(TransitionForm):
@@ -223,11 +222,6 @@ class AmendForm(ApproveForm):
                 ),
             )
         return data
-
-
-SUMMARIES["nothing_amended"] = gettext_lazy(
-    "An amendment changes the intent, action, reply, options or adjustment."
-)
 
 
 class CustomerAcceptForm(TransitionForm):

@@ -37,9 +37,6 @@ class Step:
     held: bool = False
     # Whose case a supervisor decided deliberately, although it was assigned to them.
     forced_from: str = ""
-    # An app's effects may pass facts from their before- to their after-half here, under
-    # keys prefixed with the app's label.
-    shared: dict = field(default_factory=dict)
     after_commit: list[Callable[[], None]] = field(default_factory=list)
 
     def hold(self, event_name: str, **data) -> None:
