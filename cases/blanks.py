@@ -19,10 +19,16 @@ SLOT_NAMES = {
     "customer_number": gettext_noop("customer number"),
     "dates": gettext_noop("date"),
     "amounts": gettext_noop("amount"),
+    "email": gettext_noop("email address"),
+    "iban": gettext_noop("IBAN"),
+    "address": gettext_noop("new address"),
+    "tariff": gettext_noop("new tariff"),
     # The names of an adjustment the customer confirms.
     "change": gettext_noop("change"),
     "effective": gettext_noop("effective from"),
     "amount": gettext_noop("amount"),
+    "previous_amount": gettext_noop("instead of"),
+    "details": gettext_noop("what changes"),
 }
 
 

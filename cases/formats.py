@@ -14,6 +14,7 @@ from django.utils.translation import get_language
 CURRENCY_SIGNS = {"EUR": "€", "USD": "$", "GBP": "£", "CHF": "CHF"}
 ISO_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 AMOUNT = re.compile(r"^(\d+(?:\.\d+)?) ([A-Z]{3})$")
+BLANK = re.compile(r"\{\w+\}")
 
 
 def german() -> bool:
@@ -37,8 +38,12 @@ def amount_text(value, currency: str) -> str:
 
 def value_text(value) -> str:
     """A slot's or an adjustment's value: days and amounts formatted, lists joined."""
+    if isinstance(value, str) and BLANK.fullmatch(value):
+        return "____"  # a blank a person fills in before anything is sent
     if isinstance(value, list):
         return ", ".join(value_text(item) for item in value)
+    if isinstance(value, dict) and {"from", "to"} <= value.keys():
+        return f"{value_text(value['from'])} → {value_text(value['to'])}"
     if isinstance(value, dict) and "value" in value:
         return amount_text(value.get("value"), value.get("currency", ""))
     if isinstance(value, str) and ISO_DAY.match(value):
@@ -52,10 +57,21 @@ def value_text(value) -> str:
 
 
 # The order people read an adjustment in (PostgreSQL's jsonb keeps no order of its own).
-ADJUSTMENT_ORDER = ("change", "effective", "contract_number", "customer_number", "order_number")
+ADJUSTMENT_ORDER = (
+    "change",
+    "details",
+    "tariff",
+    "address",
+    "amount",
+    "previous_amount",
+    "effective",
+    "contract_number",
+    "customer_number",
+    "order_number",
+)
 
 
 def adjustment_items(adjustment: dict) -> list[tuple[str, object]]:
-    """What changes first, then from when, the numbers, the rest (amounts) last."""
+    """What changes first (the new tariff, address or amount), then from when, the numbers."""
     rank = {name: index for index, name in enumerate(ADJUSTMENT_ORDER)}
     return sorted((adjustment or {}).items(), key=lambda kv: (rank.get(kv[0], 99), kv[0]))

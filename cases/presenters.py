@@ -108,6 +108,7 @@ def draft_blanks(suggestion) -> list[tuple[str, str]]:
     if suggestion is None:
         return []
     texts = [suggestion.draft_reply, *(o["label"] for o in suggestion.options or [])]
+    texts += [str(v) for v in (suggestion.adjustment or {}).values()]
     return [(name, slot_label(name)) for name in blanks_in(*texts)]
 
 

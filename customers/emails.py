@@ -40,7 +40,8 @@ def render_email(outbox: EmailOutbox) -> EmailMultiAlternatives:
     context = email_context(outbox)
     with translation.override(outbox.language):
         subject = render_to_string("customers/email/subject.txt", context).strip()
-        text = render_to_string("customers/email/body.txt", context)
+        # (its end is trimmed: the template's optional closing lines leave blank lines behind)
+        text = render_to_string("customers/email/body.txt", context).rstrip() + "\n"
         html = render_to_string("customers/email/body.html", context)
     last_in = outbox.case.messages.filter(direction="in").exclude(message_id="").last()
     headers = {"Message-ID": outbox.message_id, "Auto-Submitted": "auto-generated"}

@@ -94,17 +94,29 @@ def date_options(slots: dict, language: str, today: date) -> list[dict]:
 
 
 def adjustment_for(intent: Intent, slots: dict, language: str, today: date) -> dict:
+    """The change the customer confirms, stated: the new tariff or address, from when, the
+    numbers it concerns, the amount."""
     effective = next(
         (d for d in slots.get("dates", []) if date.fromisoformat(d) > today),
         (today.replace(day=1) + timedelta(days=32)).replace(day=1).isoformat(),
     )
     amounts = slots.get("amounts", [])
     adjustment = {"change": intent.display_name(language), "effective": effective}
-    for key in ("contract_number", "customer_number", "order_number"):
+    for key in ("tariff", "address", "contract_number", "customer_number", "order_number"):
         if slots.get(key):
             adjustment[key] = slots[key]
-    if amounts:
+        elif key in intent.required_slots:
+            # A blank: the change is stated or not sent (a person fills it in).
+            adjustment[key] = f"{{{key}}}"
+    if change := slots.get("amount_change"):
+        # "from €95 to €80": the new amount, and what it replaces.
+        adjustment["amount"] = f"{change['to']['value']} {change['to']['currency']}"
+        adjustment["previous_amount"] = f"{change['from']['value']} {change['from']['currency']}"
+    elif amounts:
         adjustment["amount"] = f"{amounts[0]['value']} {amounts[0]['currency']}"
+    if not {"tariff", "address", "amount"} & adjustment.keys():
+        # Nothing concrete taken from the message: a person states the change, or nothing goes.
+        adjustment["details"] = "{details}"
     return adjustment
 
 

@@ -109,10 +109,18 @@ def decision_settle(step: Step) -> None:
     a different text is refused: it would send a text nobody believes they sent.
     """
     suggestion = step.case.current_suggestion
-    if step.data.get("slots"):
-        # The blanks the person filled fill the reply they approve.
-        reply = step.amendment.get("reply", suggestion.draft_reply or "")
-        step.amendment["reply"] = fill(reply, step.data["slots"])
+    if values := step.data.get("slots"):
+        # The blanks the person filled fill what they approve: reply, options, adjustment.
+        proposal = proposal_of(suggestion) | step.amendment
+        step.amendment["reply"] = fill(proposal["reply"] or "", values)
+        if proposal["options"]:
+            step.amendment["options"] = [
+                o | {"label": fill(o["label"], values)} for o in proposal["options"]
+            ]
+        if proposal["adjustment"]:
+            step.amendment["adjustment"] = {
+                k: fill(str(v), values) for k, v in proposal["adjustment"].items()
+            }
     step.amendment = proposal_changes(step.amendment, suggestion)
     if step.name == "approve" and step.amendment:
         if not step.data.get("compose"):

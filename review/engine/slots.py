@@ -1,4 +1,5 @@
-"""Slot extraction: reference numbers, dates, amounts, e-mail and IBAN from German/English text.
+"""Slot extraction: reference numbers, dates, amounts, e-mail, IBAN, and the address or tariff
+the customer asks for (`changes`), from German/English text.
 
 All patterns are bounded (no nested unbounded repetition), so matching stays linear in the
 input length, and the input itself is capped at `SCAN_LIMIT` characters.
@@ -7,9 +8,12 @@ input length, and the input itself is capped at `SCAN_LIMIT` characters.
 from __future__ import annotations
 
 import datetime
+import itertools
 import re
 from decimal import Decimal, InvalidOperation
 from typing import Any
+
+from review.engine.changes import find_address, find_tariff
 
 SCAN_LIMIT = 20_000
 # How far ahead an undated "29.02." may look for the next leap year.
@@ -139,13 +143,18 @@ def extract_slots(text: str, *, today: datetime.date | None = None) -> dict[str,
         slots["dates"] = dates
     amounts = _find_amounts(text)
     if amounts:
-        slots["amounts"] = amounts
+        slots["amounts"] = [amount for amount, _ in amounts]
+    if change := _amount_change(text, amounts):
+        slots["amount_change"] = change
     email = _EMAIL_RE.search(text)
     if email:
         slots["email"] = email.group(0)
     iban = _find_iban(text)
     if iban:
         slots["iban"] = iban
+    for slot, find in (("address", find_address), ("tariff", find_tariff)):
+        if value := find(text):
+            slots[slot] = value
     return slots
 
 
@@ -208,15 +217,29 @@ def _next_occurrence(month: int, day: int, today: datetime.date) -> datetime.dat
     return None
 
 
-def _find_amounts(text: str) -> list[dict[str, str]]:
-    """Return amounts as {"value": "1234.50", "currency": "EUR"} in order of appearance."""
+_FROM = re.compile(r"\b(?:von|from)\s{1,3}$", re.IGNORECASE)
+_TO = re.compile(r"^\s{1,3}(?:auf|to|in)\s{1,3}$", re.IGNORECASE)
+
+
+def _amount_change(text: str, amounts: list) -> dict | None:
+    """ "from €95 to €80", "von 95 € auf 80 €": the amount as it was and as it should be."""
+    for (old, old_span), (new, new_span) in itertools.pairwise(amounts):
+        before = text[max(0, old_span[0] - 10) : old_span[0]]
+        if _FROM.search(before) and _TO.match(text[old_span[1] : new_span[0]]):
+            return {"from": old, "to": new}
+    return None
+
+
+def _find_amounts(text: str) -> list[tuple[dict[str, str], tuple[int, int]]]:
+    """Return amounts as ({"value": "1234.50", "currency": "EUR"}, span) in order."""
     amounts = []
     for match in _AMOUNT_RE.finditer(text):
         raw_number = match.group("pre_num") or match.group("suf_num")
         currency = (match.group("pre_cur") or match.group("suf_cur")).lower()
         value = _parse_number(raw_number)
         if value is not None:
-            amounts.append({"value": f"{value:.2f}", "currency": _CURRENCY_CODES[currency]})
+            amount = {"value": f"{value:.2f}", "currency": _CURRENCY_CODES[currency]}
+            amounts.append((amount, match.span()))
     return amounts
 
 

@@ -73,7 +73,7 @@ POLICY = {
 # What a routed message looks like for each action (the model above sends them there alone).
 CHOOSE_TEXT = "Please deliver order 123456 on another day, I am away."
 CHOOSE_TEXT_DE = "Bitte liefern Sie Bestellung 111222 an einem anderen Tag, ich bin verreist."
-CONFIRM_TEXT = "I moved. Please change my address to Gartenweg 12 in Hamburg."
+CONFIRM_TEXT = "I moved. Please change my address to Gartenweg 12, 20249 Hamburg."
 REPLY_TEXT = "Hello, where is my order 654321? It has not arrived."
 
 LINK = re.compile(r"https?://[^\s\"'<>]+/c/([A-Za-z0-9_-]+)/")

@@ -183,10 +183,13 @@ def test_a_customer_accepts_or_declines_an_adjustment(
     )
     for value in confirmation.adjustment.values():  # in the customer's formats, not ISO
         expect(page.locator("dl.details")).to_contain_text(value_text(value))
+    # The change is stated, not only named: the address taken from the message.
+    expect(page.locator("dl.details")).to_contain_text("New addressGartenweg 12, 20249 Hamburg")
     if accept:
         shoot(page, artifacts_dir, "open-confirm")
         page.get_by_role("button", name="I accept this change").click()
         expect(page.get_by_text("You accepted the change.")).to_be_visible()
+        expect(page.locator("dl.details")).to_contain_text("Gartenweg 12, 20249 Hamburg")
     else:
         page.get_by_label("I decline").fill("I am staying after all")
         page.get_by_role("button", name="Decline the change").click()

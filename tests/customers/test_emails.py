@@ -480,18 +480,18 @@ ADJUSTMENT = {
             "en",
             [
                 "  Change: Tariff Basis 50",
+                "  Amount: €1,289.95",
                 "  Effective from: Friday 1 January 2027",
                 "  Contract number: V-2022-118",
-                "  Amount: €1,289.95",
             ],
         ),
         (
             "de",
             [
                 "  Änderung: Tariff Basis 50",
+                "  Betrag: 1.289,95 €",
                 "  Gültig ab: Freitag, 1. Januar 2027",
                 "  Vertragsnummer: V-2022-118",
-                "  Betrag: 1.289,95 €",
             ],
         ),
     ],
@@ -503,4 +503,69 @@ def test_the_change_to_confirm_is_written_in_the_customers_words(asking, languag
     plain, html = bodies(parsed(mail.outbox[0]))
     assert "\n".join(lines) in plain.replace("\r\n", "\n")
     assert "Contract_number" not in plain and "2027-01-01" not in plain
-    assert f"<li>{lines[1].strip()}</li>" in html
+    assert f"<li>{lines[2].strip()}</li>" in html
+
+
+MOVE = {
+    "change": "Address change",
+    "address": "Kornblumenweg 14, 30159 Hannover",
+    "effective": "2027-01-01",
+}
+MOVE_TEXTS = {
+    "en": (
+        "Hello Ada,\n\nplease check your new address.\n\nReference: {ref}\n\n"
+        "Please accept or decline this change:\n"
+        "  Change: Address change\n"
+        "  New address: Kornblumenweg 14, 30159 Hannover\n"
+        "  Effective from: Friday 1 January 2027\n",
+        "Hello Ada,\n\nthank you, we have recorded your answer. You accepted this change:\n"
+        "  Change: Address change\n"
+        "  New address: Kornblumenweg 14, 30159 Hannover\n"
+        "  Effective from: Friday 1 January 2027\n\n"
+        "Your reference: {ref}\nYour customer service\n",
+    ),
+    "de": (
+        "Guten Tag Ada,\n\nbitte prüfen Sie Ihre neue Anschrift.\n\nVorgangsnummer: {ref}\n\n"
+        "Bitte nehmen Sie diese Änderung an oder lehnen Sie sie ab:\n"
+        "  Änderung: Address change\n"
+        "  Neue Anschrift: Kornblumenweg 14, 30159 Hannover\n"
+        "  Gültig ab: Freitag, 1. Januar 2027\n",
+        "Guten Tag Ada,\n\nvielen Dank, wir haben Ihre Antwort erhalten. "
+        "Sie haben diese Änderung angenommen:\n"
+        "  Änderung: Address change\n"
+        "  Neue Anschrift: Kornblumenweg 14, 30159 Hannover\n"
+        "  Gültig ab: Freitag, 1. Januar 2027\n\n"
+        "Ihre Vorgangsnummer: {ref}\nIhr Kundenservice\n",
+    ),
+}
+
+
+@pytest.mark.parametrize("language", ["en", "de"])
+def test_the_change_is_stated_when_asked_and_again_when_accepted(
+    asking, language, django_capture_on_commit_callbacks
+):
+    case, _ = asking(language=language, kind="confirm")
+    ConfirmationRequest.objects.filter(case=case).delete()
+    greeting = TEXTS[language]["hello"]
+    check = (
+        "please check your new address."
+        if language == "en"
+        else ("bitte prüfen Sie Ihre neue Anschrift.")
+    )
+    label = "Reference" if language == "en" else "Vorgangsnummer"
+    text = f"{greeting}\n\n{check}\n\n{label}: {case.reference}"
+    Case.objects.filter(pk=case.pk).update(proposal=case.proposal | {"text": text})
+    confirmation = ConfirmationRequest.issue(case=case, kind="confirm", adjustment=MOVE)
+    send(EmailOutbox.Kind.REQUEST, confirmation)
+    asked, accepted = (t.format(ref=case.reference) for t in MOVE_TEXTS[language])
+    plain, html = bodies(parsed(mail.outbox[0]))
+    plain = plain.replace("\r\n", "\n")
+    assert plain.startswith(asked), plain
+    assert plain.count(case.reference) == 1  # the proposal names it: not again below
+    assert "<li>" + asked.splitlines()[-2].strip() + "</li>" in html
+
+    with django_capture_on_commit_callbacks(execute=True):
+        confirmation_decide(confirmation=confirmation, decision="accept")
+    plain, html = bodies(parsed(mail.outbox[1]))
+    assert plain.replace("\r\n", "\n") == accepted
+    assert "<li>" + accepted.splitlines()[-5].strip() + "</li>" in html
