@@ -19,7 +19,7 @@ TODAY = datetime.date(2026, 12, 5)
 @pytest.mark.parametrize(
     ("text", "address"),
     [
-        ("Neue Adresse: Kornblumenweg 14, 30159 Hannover. Danke!", "Kornblumenweg 14, 30159 Hannover"),
+        ("Neu: Kornblumenweg 14, 30159 Hannover. Danke!", "Kornblumenweg 14, 30159 Hannover"),
         ("Demir Haustechnik, Werkstraße 5, 45127 Essen. Die", "Werkstraße 5, 45127 Essen"),
         ("wir ziehen in die Birkenstraße 22, 01307 Dresden.", "Birkenstraße 22, 01307 Dresden"),
         ("Neue Adresse: Berliner Straße 5a, 10115 Berlin", "Berliner Straße 5a, 10115 Berlin"),
@@ -27,7 +27,7 @@ TODAY = datetime.date(2026, 12, 5)
         ("Zeil 5, 60313 Frankfurt am Main.", "Zeil 5, 60313 Frankfurt am Main"),
         ("please use 12 Hawthorn Road, Leeds LS8 2JP for both", "12 Hawthorn Road, Leeds LS8 2JP"),
         ("I've moved to 3 Larch Court, Norwich NR2 4QA. Please", "3 Larch Court, Norwich NR2 4QA"),
-        ("new flat, Flat 2, 8 Quarry Lane, Bath BA1 5LT, on", "Flat 2, 8 Quarry Lane, Bath BA1 5LT"),
+        ("flat: Flat 2, 8 Quarry Lane, Bath BA1 5LT, on", "Flat 2, 8 Quarry Lane, Bath BA1 5LT"),
         # A street without a town is not an address a letter reaches: a person asks.
         ("Please change my address to Gartenweg 12 in Hamburg", None),
         ("Order 4711-2231 from 12.03.2026 costs 89,95 €", None),
