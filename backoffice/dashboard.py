@@ -4,6 +4,7 @@ The number of queries does not grow with the data (tested with 5 and with 200 ca
 figure is a GROUP BY, or one list read over the window and counted here.
 """
 
+import math
 from collections import Counter
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -80,6 +81,13 @@ class IntentRow:
     routed: int
     automated: int
     evidence: IntentEvidence
+    # The active model's own threshold, where it learned one above the policy's: that one
+    # decides (infinite: no threshold reaches the target, the AI never acts alone).
+    learned: float | None = None
+
+    @property
+    def unreachable(self) -> bool:
+        return self.learned is not None and math.isinf(self.learned)
 
     @property
     def automation_rate(self) -> float | None:
@@ -269,24 +277,25 @@ def resolution_figures(window: Window):
     }
 
 
-def intent_rows(window: Window, routing_by_intent) -> list[IntentRow]:
+def intent_rows(window: Window, routing_by_intent, active) -> list[IntentRow]:
     evidence = evidence_by_intent(window.since)
     rows = []
     for intent in Intent.objects.order_by("name"):
         routing = routing_by_intent.get(intent.pk, Counter())
+        learned = active.threshold_for(intent.slug) if active is not None else None
         rows.append(
             IntentRow(
                 intent=intent,
                 routed=routing["automate"] + routing["route_to_review"],
                 automated=routing["automate"],
                 evidence=evidence.get(intent.pk, IntentEvidence()),
+                learned=learned if learned is not None and learned > intent.threshold else None,
             )
         )
     return rows
 
 
-def model_figures():
-    active = ModelVersion.objects.filter(is_active=True).defer("blob").first()
+def model_figures(active):
     runs = list(
         TrainingRun.objects.select_related("model_version", "previous_version", "requested_by")
         .defer("model_version__blob", "previous_version__blob")
@@ -302,7 +311,8 @@ def dashboard_figures(days: int, now: datetime | None = None) -> dict:
     reasons_chart, reasons = reason_figures(window)
     backlog_chart, backlog = backlog_figures(window.now)
     resolution_chart, resolution = resolution_figures(window)
-    intents = intent_rows(window, routing_by_intent)
+    active = ModelVersion.objects.filter(is_active=True).defer("blob").first()
+    intents = intent_rows(window, routing_by_intent, active)
     humans = sum((row.evidence.humans for row in intents), Agreement())
     return {
         "window": window,
@@ -321,5 +331,5 @@ def dashboard_figures(days: int, now: datetime | None = None) -> dict:
         "resolution_chart": resolution_chart,
         "resolution": resolution,
         "intents": intents,
-        "model": model_figures(),
+        "model": model_figures(active),
     }

@@ -1,5 +1,7 @@
 """Reason codes in plain words: the first thing an agent reads about a case."""
 
+from django.utils.formats import number_format
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from cases.blanks import slot_name
@@ -8,7 +10,7 @@ from cases.blanks import slot_name
 def explain(code: str, suggestion=None) -> str:
     """Say why a human is needed, with the figures that made it so."""
     intent = suggestion.intent if suggestion is not None else None
-    intent_name = intent.name if intent else _("this intent")
+    intent_name = intent.display_name(get_language() or "en") if intent else _("this intent")
     if code == "low_confidence" and intent is not None:
         return low_confidence(suggestion, intent, intent_name)
     if code.startswith("risk_class:"):
@@ -22,7 +24,7 @@ def explain(code: str, suggestion=None) -> str:
         return _("the %(slot)s is missing") % {"slot": slot_name(slot)}
     if code == "amount_over_limit" and intent is not None and intent.amount_limit is not None:
         return _("an amount is above the limit of %(limit)s for %(intent)s") % {
-            "limit": intent.amount_limit,
+            "limit": number_format(intent.amount_limit, 2),
             "intent": intent_name,
         }
     if code == "intent_mode_assist":
@@ -52,10 +54,10 @@ def low_confidence(suggestion, intent, intent_name: str) -> str:
     digits = 2
     while digits < 4 and round(suggestion.confidence, digits) >= round(effective, digits):
         digits += 1  # never "0.97 is below 0.97"
-    figures = {
-        "confidence": f"{suggestion.confidence:.{digits}f}",
-        "threshold": f"{effective:.{digits}f}",
-        "policy": f"{policy:.2f}",
+    figures = {  # in the reader's format: "0.96", "0,96"
+        "confidence": number_format(round(suggestion.confidence, digits), digits),
+        "threshold": number_format(round(effective, digits), digits),
+        "policy": number_format(policy, 2),
         "intent": intent_name,
     }
     if effective > policy:

@@ -64,3 +64,18 @@ def integrator(db):
     from tests.factories import UserFactory
 
     return UserFactory(username="integrator", role="integrator")
+
+
+@pytest.fixture
+def new_page(browser):
+    """Browser pages in contexts of their own (own cookies, viewport, JavaScript), closed
+    afterwards: several people at once."""
+    contexts = []
+
+    def make(**options):
+        contexts.append(browser.new_context(**options))
+        return contexts[-1].new_page()
+
+    yield make
+    for context in contexts:
+        context.close()

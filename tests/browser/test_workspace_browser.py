@@ -5,7 +5,7 @@ import re
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Page, expect
 
 from cases.models import CaseEvent, Message, State
 from review.models import ReviewItem
@@ -37,20 +37,6 @@ def transitions(case) -> list[str]:
     return list(
         CaseEvent.objects.filter(case=case, name__in=TRANSITIONS).values_list("name", flat=True)
     )
-
-
-@pytest.fixture
-def new_page(browser: Browser):
-    """Pages in contexts of their own (own cookies, viewport, JavaScript), closed afterwards."""
-    contexts = []
-
-    def make(**options) -> Page:
-        contexts.append(browser.new_context(**options))
-        return contexts[-1].new_page()
-
-    yield make
-    for context in contexts:
-        context.close()
 
 
 @pytest.fixture(scope="session")

@@ -318,3 +318,38 @@ def test_the_policy_button_refuses_what_it_should(
     assert getattr(client, method)(url, data).status_code == status
     ready.refresh_from_db()
     assert ready.mode == Intent.Mode.ASSIST and not AuditEntry.objects.exists()
+
+
+# The threshold that decides: the policy's, or the model's own where it learned a higher one.
+
+
+def test_the_intent_table_shows_the_threshold_that_decides(client, supervisor, settings):
+    from review.models import ModelVersion
+
+    learned = IntentFactory(slug="learned_one", name="Learned one", threshold=0.80)
+    never = IntentFactory(slug="never_alone", name="Never alone", threshold=0.80)
+    plain = IntentFactory(slug="policy_only", name="Policy only", threshold=0.85)
+    ModelVersion.objects.create(
+        engine=settings.ENGINE,
+        label="learned-1",
+        blob=b"",
+        sha256="0" * 64,
+        is_active=True,
+        metrics={
+            "thresholds": {
+                "per_intent": {learned.slug: 0.97, plain.slug: 0.60},
+                "status": {never.slug: "unreachable"},
+            }
+        },
+    )
+    client.force_login(supervisor)
+    page = client.get(reverse("dashboard")).content.decode()
+
+    def cell(slug):
+        row = page.split(f'id="intent-{slug}"', 1)[1].split("</tr>", 1)[0]
+        return " ".join(row.split("</th>", 1)[1].split("<td>")[2].split())
+
+    assert cell(learned.slug).startswith('0.97 <span class="muted">learned; policy 0.80</span>')
+    assert ">never alone</span>" in cell(never.slug)
+    # A learned threshold below the policy's does not decide: the policy's is shown.
+    assert cell(plain.slug).startswith("0.85</td>")

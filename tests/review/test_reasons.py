@@ -39,6 +39,6 @@ def test_low_confidence_in_german_says_where_the_threshold_comes_from():
     with translation.override("de"):
         text = explain("low_confidence", suggestion(0.96, 0.97))
     assert text == (
-        "Konfidenz 0.96 liegt unter 0.97, der aus den Daten gelernten Schwelle für Order status "
-        "(die Richtlinie verlangt mindestens 0.80)"
+        "Konfidenz 0,96 liegt unter 0,97, der aus den Daten gelernten Schwelle für Order status "
+        "(die Richtlinie verlangt mindestens 0,80)"
     )
