@@ -309,7 +309,6 @@ def set_language(request):
         return HttpResponse(_("Unknown language."), status=400)
     StaffProfile.objects.update_or_create(user=request.user, defaults={"language": language})
     request.session[STAFF_LANGUAGE_KEY] = language
-    translation.activate(language)
     target = request.POST.get("next", "")
     if not url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
         target = reverse("queue")

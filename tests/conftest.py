@@ -27,6 +27,17 @@ def browser_type_launch_args(browser_type_launch_args):
     return {**browser_type_launch_args, "executable_path": CHROMIUM, "args": CHROMIUM_ARGS}
 
 
+@pytest.fixture(autouse=True)
+def default_language():
+    """Each test starts in the default language: a request the test client made (the staff
+    language middleware activates the user's language for its thread) does not leak into the
+    next test."""
+    yield
+    from django.utils import translation
+
+    translation.activate("en")
+
+
 @pytest.fixture
 def postgres(settings):
     """Skip on SQLite: row locks, concurrent writers and triggers need PostgreSQL."""

@@ -113,6 +113,11 @@ class Case(ConcurrentTransitionMixin, models.Model):
     current_suggestion = models.ForeignKey(
         "review.Suggestion", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    # The suggestion whose proposal went to the customer last (written where it is sent,
+    # `carry_out`): it is not offered for approval again.
+    sent_suggestion = models.ForeignKey(
+        "review.Suggestion", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     # What the customer is asked to decide (options or an adjustment); bumped on every proposal
     # so that a link to an older proposal can never decide the newer one.
     proposal_version = models.PositiveIntegerField(default=0)
@@ -174,6 +179,11 @@ class Case(ConcurrentTransitionMixin, models.Model):
     def has_suggestion(self) -> bool:
         return self.current_suggestion_id is not None
 
+    def suggestion_unsent(self) -> bool:
+        """The AI's proposal goes out once. After the customer said it did not help, declined it
+        or let it lapse, a person writes anew: the same draft is not offered again."""
+        return self.has_suggestion() and self.sent_suggestion_id != self.current_suggestion_id
+
     def suggestion_is_automatable(self) -> bool:
         return self.has_suggestion() and self.current_suggestion.automatable
 
@@ -231,7 +241,7 @@ class Case(ConcurrentTransitionMixin, models.Model):
         field=state,
         source=[State.IN_REVIEW, State.ESCALATED],
         target=RETURN_VALUE(State.RESOLVED, State.AWAITING_CUSTOMER),
-        conditions=[has_suggestion],
+        conditions=[suggestion_unsent],
         permission=may_decide,
         custom={
             "by": {STAFF},
@@ -246,7 +256,7 @@ class Case(ConcurrentTransitionMixin, models.Model):
         field=state,
         source=[State.IN_REVIEW, State.ESCALATED],
         target=RETURN_VALUE(State.RESOLVED, State.AWAITING_CUSTOMER),
-        conditions=[has_suggestion],
+        conditions=[suggestion_unsent],
         permission=may_decide,
         custom={
             "by": {STAFF},

@@ -78,6 +78,7 @@ def handle_automate(step: Step) -> None:
     step.case.automate()
     step.reason_codes = list(suggestion.reason_codes)
     carry_out(step, proposal_of(suggestion), author=Message.AuthorKind.AI)
+    step.case.sent_suggestion_id = suggestion.pk  # sent once: never offered for approval again
 
 
 def handle_route_to_review(step: Step) -> None:
@@ -152,6 +153,7 @@ def handle_approve(step: Step) -> None:
     if step.amendment:
         step.event_data["amended"] = sorted(step.amendment)
     carry_out(step, proposal, author=Message.AuthorKind.AGENT)
+    step.case.sent_suggestion_id = step.case.current_suggestion_id
 
 
 def handle_take_over(step: Step) -> None:

@@ -15,6 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django_fsm import can_proceed, has_transition_perm
 
 from cases.models import STAFF, TRANSITION_NAMES, Case, CaseEvent, State, transitions_of
@@ -240,6 +241,8 @@ def conflict(case: Case, name: str) -> TransitionConflict:
 def unmet_guard(case: Case, name: str) -> str:
     if name in ("approve", "amend", "route_to_review", "automate") and not case.has_suggestion():
         return _("there is no suggestion yet")
+    if name in ("approve", "amend"):
+        return SENT_ALREADY
     if name == "automate":
         return (
             "the suggestion needs a human (" + ", ".join(case.current_suggestion.reason_codes) + ")"
@@ -253,10 +256,18 @@ def unmet_guard(case: Case, name: str) -> str:
     return _("its guard is not met")
 
 
+SENT_ALREADY = gettext_lazy(
+    "The AI's suggestion went to the customer already: take the case over and write anew."
+)
+
+
 def why_not(case: Case, user, names=("approve", "take_over")) -> list[str]:
     """Why this staff user may not take decisions the case's state would allow: the page says it
     where the button is missing ("legal risk: a supervisor decides")."""
     reasons = []
+    waiting = case.state in (State.IN_REVIEW, State.ESCALATED) and case.has_suggestion()
+    if waiting and "approve" in names and not case.suggestion_unsent():
+        reasons.append(str(SENT_ALREADY))
     for name in names:
         method = getattr(case, name)
         if can_proceed(method) and not has_transition_perm(method, user):

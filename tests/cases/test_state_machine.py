@@ -431,6 +431,44 @@ def test_negative_feedback_reopens_with_its_reason(db):
     assert ReviewItem.objects.open().get(case=case).reason_codes == ["customer_feedback_negative"]
 
 
+@pytest.mark.parametrize(
+    ("action", "answer"),
+    [
+        (ActionKind.REPLY, "reopen"),  # "it did not help"
+        (ActionKind.CHOOSE, "customer_decline"),
+        (ActionKind.CHOOSE, "expire"),
+    ],
+)
+def test_a_proposal_that_went_out_is_not_offered_again(agent, action, answer):
+    from cases.transitions.path import why_not
+
+    options = [{"id": "a", "label": "Monday"}]
+    case = case_in(State.IN_REVIEW, action=action, options=options if action != "reply" else [])
+    case_transition(case=case, name="approve", actor=Actor.staff(agent))
+    case.refresh_from_db()
+    if answer == "reopen":
+        payload = {"reason_code": "customer_feedback_negative"}
+        case_transition(case=case, name=answer, actor=Actor.customer(), payload=payload)
+    elif answer == "expire":
+        case.confirmations.update(expires_at=timezone.now() - timedelta(minutes=1))
+        case_transition(case=case, name=answer, actor=Actor.system())
+    else:
+        confirmation = case.confirmations.pending().get()
+        case_transition(case=case, name=answer, actor=Actor.customer(confirmation))
+    case = Case.objects.get(pk=case.pk)
+    assert case.state == State.IN_REVIEW
+    sent = "The AI's suggestion went to the customer already: take the case over and write anew."
+    for name in ("approve", "amend"):
+        with pytest.raises(TransitionConflict, match="went to the customer already"):
+            case_transition(
+                case=case, name=name, actor=Actor.staff(agent), payload=PAYLOAD.get(name)
+            )
+    assert why_not(Case.objects.get(pk=case.pk), agent) == [sent]
+    case_transition(case=case, name="take_over", actor=Actor.staff(agent))
+    case_transition(case=case, name="reply", actor=Actor.staff(agent), payload=PAYLOAD["reply"])
+    assert Case.objects.get(pk=case.pk).state == State.RESOLVED
+
+
 def test_reopen_refuses_an_unknown_reason_code(db):
     with pytest.raises(InvalidPayload):
         case_transition(
