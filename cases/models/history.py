@@ -1,12 +1,32 @@
 """What happened to a case, append-only: `CaseEvent`, and the base of every append-only model."""
 
+from functools import cache
+
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from cases.models.case import Case
+from cases.models.case import Case, transitions_of
 from cases.models.choices import ActorKind, State
+
+
+# Events that do not move the case, in words (transitions have their labels on the FSM).
+EVENT_LABELS = {
+    "message_received": _("Message received"),
+    "note": _("Note"),
+    "assigned": _("Assigned"),
+    "approval_recorded": _("First approval (four eyes)"),
+    "customer_feedback": _("Customer feedback"),
+    "email_released": _("Email released from quarantine"),
+    "customer_exported": _("Personal data exported"),
+    "customer_erased": _("Personal data erased"),
+}
+
+
+@cache
+def transition_labels() -> dict:
+    return {name: t[0].custom.get("label") for name, t in transitions_of().items()}
 
 
 class AppendOnlyError(Exception):
@@ -152,6 +172,12 @@ class CaseEvent(AppendOnlyModel):
 
     def __str__(self):
         return f"{self.case_id}: {self.name} {self.from_state} → {self.to_state}"
+
+    @property
+    def label(self) -> str:
+        """What happened, in words ("Route to review", "Note"); the code stays in `name`."""
+        label = transition_labels().get(self.name) or EVENT_LABELS.get(self.name)
+        return str(label) if label else self.name.replace("_", " ").capitalize()
 
     @property
     def is_transition(self) -> bool:

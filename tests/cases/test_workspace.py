@@ -1027,3 +1027,26 @@ def test_the_conversation_shows_a_declined_proposal_with_the_comment(client, age
     content = page(login(client, agent), case)
     assert "Declined the proposal · asked to talk to a person" in content
     assert "“The customer asked to talk to a person. Call me, please.”" in content
+
+
+@pytest.mark.parametrize(
+    ("language", "expected"),
+    [
+        ("en", ['title="route_to_review">Route to review</strong>', 'title="note">Note</strong>',
+                'title="low_confidence">the AI is not confident enough</span>']),
+        ("de", ['title="route_to_review">Zur Prüfung leiten</strong>', 'title="note">Notiz</strong>',
+                'title="low_confidence">die KI ist sich nicht sicher genug</span>']),
+    ],
+)  # fmt: skip
+def test_the_timeline_says_what_happened_in_words(client, agent, language, expected):
+    from cases.transitions import Actor, case_record, case_transition
+
+    case = case_in(State.NEW)
+    case_transition(case=case, name="route_to_review", actor=Actor.ai())
+    case_record(case=case, name="note", actor=Actor.staff(agent), payload={"note": "Hm."})
+    login(client, agent)
+    client.post("/settings/language/", {"language": language})
+    timeline = page(client, case).split('id="timeline"', 1)[1].split("</ol>", 1)[0]
+    for words in expected:
+        assert words in timeline
+    assert ">route_to_review<" not in timeline and ">low_confidence<" not in timeline
