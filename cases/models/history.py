@@ -10,7 +10,6 @@ from django.utils.translation import gettext_lazy as _
 from cases.models.case import Case, transitions_of
 from cases.models.choices import ActorKind, State
 
-
 # Events that do not move the case, in words (transitions have their labels on the FSM).
 EVENT_LABELS = {
     "message_received": _("Message received"),

@@ -1034,7 +1034,8 @@ def test_the_conversation_shows_a_declined_proposal_with_the_comment(client, age
     [
         ("en", ['title="route_to_review">Route to review</strong>', 'title="note">Note</strong>',
                 'title="low_confidence">the AI is not confident enough</span>']),
-        ("de", ['title="route_to_review">Zur Prüfung leiten</strong>', 'title="note">Notiz</strong>',
+        ("de", ['title="route_to_review">Zur Prüfung leiten</strong>',
+                'title="note">Notiz</strong>',
                 'title="low_confidence">die KI ist sich nicht sicher genug</span>']),
     ],
 )  # fmt: skip
