@@ -22,7 +22,10 @@ def opens_with_greeting(text: str) -> bool:
 def email_context(outbox: EmailOutbox) -> dict:
     confirmation = outbox.confirmation
     case = outbox.case
-    text = case.proposal.get("text", "") if outbox.kind != EmailOutbox.Kind.DECIDED else ""
+    # The question's own text (older rows: the case's proposal, which it was then).
+    text = confirmation.text or case.proposal.get("text", "")
+    if outbox.kind == EmailOutbox.Kind.DECIDED:
+        text = ""
     return {
         "case": case,
         "customer": case.customer,

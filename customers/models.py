@@ -102,6 +102,9 @@ class ConfirmationRequest(models.Model):
     kind = models.CharField(max_length=10, choices=Kind.choices)
     options = models.JSONField(default=list, blank=True)
     adjustment = models.JSONField(default=dict, blank=True)
+    # The text the question went out with (the approved reply): the emails and the thread
+    # show the question as it was asked, even after a newer proposal.
+    text = models.TextField(blank=True, default="")
     salt = models.CharField(max_length=32, editable=False, default="")
     token_hash = models.CharField(max_length=64, unique=True, editable=False)
     status = models.CharField(
@@ -128,7 +131,7 @@ class ConfirmationRequest(models.Model):
         return f"{self.get_kind_display()} for case {self.case_id} v{self.proposal_version}"
 
     @classmethod
-    def issue(cls, *, case, kind, options=(), adjustment=None, ttl_days=None):
+    def issue(cls, *, case, kind, options=(), adjustment=None, text="", ttl_days=None):
         """Supersede the case's pending request and create a new one."""
         cls.objects.filter(case=case).pending().update(status=cls.Status.SUPERSEDED)
         salt = secrets.token_hex(16)
@@ -139,6 +142,7 @@ class ConfirmationRequest(models.Model):
             kind=kind,
             options=list(options),
             adjustment=adjustment or {},
+            text=text,
             salt=salt,
             token_hash=hash_token(derive_token(salt)),
             expires_at=timezone.now() + timedelta(days=ttl),

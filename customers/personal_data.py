@@ -1,7 +1,7 @@
 """The customers app's part of a customer's export and erasure (see `cases.personal_data`).
 
 Exported per case: confirmation requests (without the links' secrets) and emails. Erased: the
-confirmations' options, adjustments and the customer's comments (pending links revoked), the
+confirmations' options, adjustments, texts and the customer's comments (pending links revoked), the
 outbox's addresses (pending emails cancelled), the admin log's descriptions of the customer,
 and last the customer row itself: no name, the address becomes `erased-<id>@erased.invalid`.
 Registered in `CustomersConfig`, to run after every other contribution.
@@ -39,7 +39,7 @@ def erase(subject: Subject) -> dict[str, int]:
     revoked = confirmations.pending().update(status=ConfirmationRequest.Status.REVOKED)
     for confirmation in confirmations.exclude(outcome={}):
         confirmations.filter(pk=confirmation.pk).update(outcome=redacted(confirmation.outcome))
-    confirmations.update(options=[], adjustment={})
+    confirmations.update(options=[], adjustment={}, text="")
     emails = EmailOutbox.objects.filter(case_id__in=subject.case_ids)
     emails.pending().update(status=EmailOutbox.Status.CANCELLED)
     emails.update(to_email=pseudonym(customer))

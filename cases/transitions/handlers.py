@@ -67,7 +67,11 @@ def carry_out(step: Step, proposal: dict, *, author: str) -> None:
         "text": proposal["reply"],
     }
     step.issued = ConfirmationRequest.issue(
-        case=case, kind=kind, options=proposal["options"], adjustment=proposal["adjustment"]
+        case=case,
+        kind=kind,
+        options=proposal["options"],
+        adjustment=proposal["adjustment"],
+        text=proposal["reply"],
     )
     step.event_data["confirmation"] = step.issued.pk
     step.event_data["proposal_version"] = case.proposal_version

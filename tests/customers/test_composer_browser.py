@@ -91,6 +91,7 @@ def test_the_conversation_shows_the_options_sent_and_the_option_chosen(
     page.reload()
     conversation = page.locator(".conversation")
     expect(conversation).to_contain_text("Email to the customer: Please decide")
+    expect(conversation.locator("article.email").first).to_contain_text("when suits you?")
     expect(conversation.locator("ul.options").first).to_contain_text("Monday, 1 June")
     expect(conversation).to_contain_text("Chose: Tuesday, 2 June")
     expect(page.locator("#case-state")).to_have_text("Resolved")
