@@ -263,6 +263,7 @@ class CustomerQuestionSerializer(serializers.Serializer):
     """The question an email asked: what was offered, and what the customer answered."""
 
     kind = serializers.CharField(help_text="choose, confirm or feedback.")
+    text = serializers.CharField(help_text="The text the question went out with.")
     options = serializers.JSONField()
     adjustment = serializers.JSONField()
     status = serializers.CharField()

@@ -850,9 +850,12 @@ def test_the_api_lists_the_emails_the_customer_got_and_the_events_their_decision
 
     case = case_in(State.AWAITING_CUSTOMER)
     confirmation = case.confirmations.get()
+    confirmation.text = "Hello Ada,\n\nwhich day suits you?"
+    confirmation.save(update_fields=["text"])
     EmailOutbox.queue(kind=EmailOutbox.Kind.REQUEST, confirmation=confirmation)
     confirmation_decide(confirmation=confirmation, decision="accept", option="a")
     emails = supervisor_api.get(f"/api/v1/cases/{case.reference}/emails/").json()
+    assert emails[0]["question"]["text"] == "Hello Ada,\n\nwhich day suits you?"
     assert [(e["kind"], e["question"]["kind"]) for e in emails] == [
         ("request", "choose"),
         ("decided", "choose"),
