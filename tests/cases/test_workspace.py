@@ -610,6 +610,10 @@ def test_claim_from_the_review_queue_opens_the_case_and_a_second_claim_is_refuse
     assert flash(other) == ["Already assigned to Agent."]
     item.refresh_from_db()
     assert item.claimed_by == agent and item.case.assignee == agent
+    # The queue says it in the same words as the case page.
+    row = client.get("/review/").content.decode().split(item.case.reference, 1)[1]
+    row = row.split("</tr>", 1)[0]
+    assert "<td>Agent</td>" in row and "Assign to me" not in row
 
 
 def test_the_review_queue_hides_escalated_items_from_agents(client, agent, supervisor):
