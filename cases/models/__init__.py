@@ -1,14 +1,11 @@
 """The models of the case workflow, by topic; Django and the other apps import them from here."""
 
 from cases.models.case import (
-    OPEN_REVIEW_STATUSES,
     REFERENCE_ALPHABET,
     REFERENCE_LENGTH,
     TRANSITION_NAMES,
     Case,
-    CaseQuerySet,
     new_reference,
-    open_review_items,
     transitions_of,
 )
 from cases.models.choices import (
@@ -46,6 +43,7 @@ from cases.models.message import (
     attachment_storage,
 )
 from cases.models.permissions import may_decide, may_handle, may_work, nobody
+from cases.models.queries import OPEN_REVIEW_STATUSES, CaseQuerySet, open_review_items
 from cases.models.staff import StaffProfile
 
 __all__ = [
