@@ -262,6 +262,20 @@ class Case(ConcurrentTransitionMixin, models.Model):
         permission=may_work,
         custom={
             "by": {STAFF},
+            "label": _("Reply and wait"),
+            "form": "cases.transitions.forms.ReplyForm",
+        },
+    )
+    def reply_and_wait(self):
+        """Answer and keep the case open: no link to decide; the customer's reply reopens it."""
+
+    @transition(
+        field=state,
+        source=State.IN_PROGRESS,
+        target=State.AWAITING_CUSTOMER,
+        permission=may_work,
+        custom={
+            "by": {STAFF},
             "label": _("Propose to customer"),
             "form": "cases.transitions.forms.ProposeForm",
         },

@@ -47,13 +47,16 @@ def carry_out(step: Step, proposal: dict, *, author: str) -> None:
             _("The text still has blanks to fill: %(names)s.") % {"names": names},
             {"slots": [slot_label(name) for name in missing]},
         )
-    if case.state == State.RESOLVED:
-        case.resolved_at = timezone.now()
+    if proposal["action"] == ActionKind.REPLY:
+        if case.state == State.RESOLVED:
+            case.resolved_at = timezone.now()
         if proposal["reply"]:
-            # The reply carries a "did this help?" link: the customer's feedback.
-            step.issued = ConfirmationRequest.issue(
-                case=case, kind=ConfirmationRequest.Kind.FEEDBACK
-            )
+            if case.state == State.RESOLVED:
+                # The reply carries a "did this help?" link: the customer's feedback.
+                step.issued = ConfirmationRequest.issue(
+                    case=case, kind=ConfirmationRequest.Kind.FEEDBACK
+                )
+            # (a reply that waits asks nothing: the customer's answer reopens the case)
             message = outbound_message(case, proposal["reply"], author=author, user=step.actor.user)
             step.event_data["message"] = message.pk
             step.on_commit(lambda: enqueue("cases.tasks.message_send", message.pk))
@@ -171,7 +174,7 @@ def handle_escalate(step: Step) -> None:
 
 
 def handle_reply(step: Step) -> None:
-    step.case.reply()
+    getattr(step.case, step.name)()  # reply (and resolve), or reply_and_wait
     proposal = {
         "action": ActionKind.REPLY,
         "reply": step.data["text"],
@@ -286,6 +289,7 @@ HANDLERS: dict[str, Callable[[Step], None]] = {
     "take_over": handle_take_over,
     "escalate": handle_escalate,
     "reply": handle_reply,
+    "reply_and_wait": handle_reply,
     "propose": handle_propose,
     "customer_accept": handle_customer_accept,
     "customer_decline": handle_customer_decline,

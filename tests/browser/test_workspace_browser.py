@@ -13,7 +13,17 @@ from tests.factories import UserFactory, case_in
 
 pytestmark = pytest.mark.browser
 
-TRANSITIONS = ["approve", "amend", "take_over", "escalate", "reply", "propose", "close"]
+TRANSITIONS = [
+    "approve",
+    "amend",
+    "take_over",
+    "escalate",
+    "reply",
+    "reply_and_wait",
+    "propose",
+    "reopen",
+    "close",
+]
 
 
 def in_review(**suggestion):

@@ -520,7 +520,7 @@ AVAILABLE = [
     (State.IN_REVIEW, "integrator", []),
     (State.ESCALATED, "agent", []),
     (State.ESCALATED, "supervisor", ["amend", "approve", "take_over"]),
-    (State.IN_PROGRESS, "agent", ["escalate", "propose", "reply"]),
+    (State.IN_PROGRESS, "agent", ["escalate", "propose", "reply", "reply_and_wait"]),
     (State.AWAITING_CUSTOMER, "agent", []),
     (State.AWAITING_CUSTOMER, "supervisor", []),
     (State.RESOLVED, "agent", ["close"]),

@@ -28,6 +28,7 @@ TABLE = {
     "take_over": {State.IN_REVIEW, State.ESCALATED},
     "escalate": {State.IN_REVIEW, State.IN_PROGRESS},
     "reply": {State.IN_PROGRESS},
+    "reply_and_wait": {State.IN_PROGRESS},
     "propose": {State.IN_PROGRESS},
     "customer_accept": {State.AWAITING_CUSTOMER},
     "customer_decline": {State.AWAITING_CUSTOMER},
@@ -44,6 +45,7 @@ TARGET = {
     "take_over": State.IN_PROGRESS,
     "escalate": State.ESCALATED,
     "reply": State.RESOLVED,
+    "reply_and_wait": State.AWAITING_CUSTOMER,
     "propose": State.AWAITING_CUSTOMER,
     "customer_accept": State.RESOLVED,
     "customer_decline": State.IN_REVIEW,
@@ -55,6 +57,7 @@ TARGET = {
 PAYLOAD = {
     "escalate": {"reason": "Customer asks for a manager"},
     "reply": {"text": "We have fixed it."},
+    "reply_and_wait": {"text": "Could you send us a photo of the meter?"},
     "propose": {"options": ["Monday", "Tuesday"]},
     "amend": {"reply": "A better reply."},
     "customer_accept": {"option": "a"},

@@ -30,6 +30,7 @@ DECLARED = {
     "propose": "ProposeForm",
     "reopen": "ReopenForm",
     "reply": "ReplyForm",
+    "reply_and_wait": "ReplyForm",
     "route_to_review": "SuggestedForm",
 }
 

@@ -31,6 +31,7 @@ RUNS = [
     ("take_over", State.IN_REVIEW, {}),
     ("escalate", State.IN_PROGRESS, {"reason": "The customer asks for a manager"}),
     ("reply", State.IN_PROGRESS, {"text": "We have fixed it."}),
+    ("reply_and_wait", State.IN_PROGRESS, {"text": "Could you send a photo?"}),
     ("propose", State.IN_PROGRESS, {"options": ["Monday", "Tuesday"]}),
     ("customer_accept", State.AWAITING_CUSTOMER, {"option": "a"}),
     ("customer_decline", State.AWAITING_CUSTOMER, {"wants_human": True}),

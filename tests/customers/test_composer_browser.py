@@ -98,3 +98,62 @@ def test_the_conversation_shows_the_options_sent_and_the_option_chosen(
     assert case.messages.filter(direction="out").count() == 0  # a question, not a reply
     case.refresh_from_db()
     assert case.state == State.RESOLVED
+
+
+WAIT = {
+    "en": {
+        "take_over": "Take over",
+        "reply": "Reply to the customer",
+        "wait": "Send and keep waiting",
+        "waiting": "Awaiting customer",
+        "done": "Done: reply and wait. The reply was sent to Ada Lovelace.",
+        "back": "In review",
+    },
+    "de": {
+        "take_over": "Fall übernehmen",
+        "reply": "Antwort an den Kunden",
+        "wait": "Senden und weiter warten",
+        "waiting": "Wartet auf Kunde",
+        "done": "Erledigt: antworten und warten. Die Antwort wurde an Ada Lovelace gesendet.",
+        "back": "In Prüfung",
+    },
+}
+
+
+@pytest.mark.parametrize("language", ["en", "de"])
+def test_an_answer_that_keeps_the_case_open_until_the_customer_replies(
+    live_server, page: Page, agent, smtp, language
+):
+    from cases.intake import message_receive
+
+    words = WAIT[language]
+    case = in_review(draft_reply="Hello Ada,\n\nit is on its way.")
+    case.customer.name = "Ada Lovelace"
+    case.customer.save()
+    log_in(page, live_server.url, "agent", next_url=f"/cases/{case.reference}/")
+    if language == "de":
+        in_german(page)
+    page.get_by_role("button", name=words["take_over"]).click()
+    question = "Hello Ada,\n\ncould you send us a photo of the meter?"
+    page.get_by_label(words["reply"]).fill(question)
+    page.get_by_role("button", name=words["wait"]).click()
+    expect(page.locator("#case-state")).to_have_text(words["waiting"])
+    expect(page.get_by_role("status")).to_contain_text(words["done"])
+    (sent,) = smtp.wait_for(1)
+    assert plain_body(sent) == question + "\n"  # a question asks nothing to click: no link
+    case.refresh_from_db()
+    assert case.state == State.AWAITING_CUSTOMER and not case.confirmations.pending().exists()
+
+    message_receive(
+        from_email=case.customer.email,
+        from_name="Ada Lovelace",
+        subject=f"Re: {case.subject}",
+        body="Here is the photo.",
+        in_reply_to=sent["Message-ID"],
+    )
+    page.reload()
+    expect(page.locator("#case-state")).to_have_text(words["back"])
+    expect(page.locator(".conversation")).to_contain_text("Here is the photo.")
+    case.refresh_from_db()
+    assert case.assignee == agent  # still theirs
+    assert transitions(case) == ["take_over", "reply_and_wait", "reopen"]
