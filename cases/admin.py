@@ -3,7 +3,7 @@ from django.db.models import Subquery
 from django.utils.translation import gettext_lazy as _
 from django_fsm.admin import FSMAdminMixin
 
-from cases.models import STAFF, Case, CaseEvent, Message, WebhookDelivery
+from cases.models import STAFF, Case, CaseEvent, Macro, Message, WebhookDelivery
 from cases.readonly_admin import ReadOnlyAdmin, ReadOnlyInline
 from cases.transitions import Actor, TransitionError, case_transition
 
@@ -205,3 +205,13 @@ class WebhookDeliveryAdmin(ReadOnlyAdmin):
 
 # Quarantined mail and attachments (email in).
 from cases.mail import admin as mail_admin  # noqa: E402, F401
+
+
+@admin.register(Macro)
+class MacroAdmin(admin.ModelAdmin):
+    """Canned replies: supervisors keep them, agents put them into the reply on the case page."""
+
+    list_display = ["name", "language", "active", "updated_at"]
+    list_filter = ["language", "active"]
+    search_fields = ["name", "text"]
+    ordering = ["name", "language"]

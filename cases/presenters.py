@@ -79,7 +79,7 @@ def queue_rows(cases, now) -> list[dict]:
     return rows
 
 
-def action_forms(case, suggestion, available: list[str]) -> dict:
+def action_forms(case, suggestion, available: list[str], reply_text: str | None = None) -> dict:
     """The forms of the transitions the agent may run, as the case page shows them.
 
     The same forms the path validates with (`cases.transitions.forms`), filled with what the
@@ -92,7 +92,10 @@ def action_forms(case, suggestion, available: list[str]) -> dict:
             "reply": suggestion.draft_reply if suggestion else "",
             "options": labels,
         },
-        "reply": {"text": suggestion.draft_reply if suggestion else ""},
+        # The draft, or the canned reply the agent chose.
+        "reply": {
+            "text": reply_text if reply_text is not None else getattr(suggestion, "draft_reply", "")
+        },
         "propose": {"options": labels},
         "escalate": {},
     }

@@ -28,6 +28,11 @@ ROLES = {
         "cases.view_attachment",
         # What was sent to downstream systems.
         "cases.view_webhookdelivery",
+        # Canned replies: the agents' texts, kept by supervisors.
+        "cases.view_macro",
+        "cases.add_macro",
+        "cases.change_macro",
+        "cases.delete_macro",
     ],
     "integrator": ["cases.view_case", "cases.submit_message"],
 }

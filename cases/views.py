@@ -29,6 +29,7 @@ from cases.models import (
     TRANSITION_NAMES,
     Attachment,
     Case,
+    Macro,
     StaffProfile,
     transitions_of,
 )
@@ -109,7 +110,10 @@ def case_context(request, case: Case) -> dict:
         if STAFF in t.custom["by"]
     ]
     timeline = list(case.events.select_related("actor_user"))
-    forms = action_forms(case, suggestion, available)
+    macros = list(Macro.objects.for_case(case)) if "reply" in available else []
+    chosen = next((m for m in macros if str(m.pk) == request.GET.get("macro")), None)
+    reply_text = chosen.text_for(case, request.user) if chosen else None
+    forms = action_forms(case, suggestion, available, reply_text=reply_text)
     return {
         "case": case,
         "suggestion": suggestion,
@@ -130,6 +134,8 @@ def case_context(request, case: Case) -> dict:
             case.emails.select_related("confirmation"),
         ),
         "timeline": timeline,
+        "macros": macros,
+        "macro": chosen,
         "other_cases": case.customer.cases.exclude(pk=case.pk).order_by("-created_at")[:10],
         "from_review": request.GET.get("from") == "review" or request.POST.get("from") == "review",
     }

@@ -33,6 +33,7 @@ from cases.models.integration import (
     all_webhook_events,
     new_webhook_secret,
 )
+from cases.models.macros import Macro
 from cases.models.message import (
     ATTACHMENT_STORAGE,
     EXTENSIONS,
@@ -68,6 +69,7 @@ __all__ = [
     "CaseEventQuerySet",
     "CaseQuerySet",
     "IdempotencyKey",
+    "Macro",
     "Message",
     "Priority",
     "QuarantinedEmail",

@@ -1055,3 +1055,57 @@ def test_the_timeline_says_what_happened_in_words(client, agent, language, expec
     for words in expected:
         assert words in timeline
     assert ">route_to_review<" not in timeline and ">low_confidence<" not in timeline
+
+
+# Canned replies: kept by supervisors in the admin, put into the reply with the case's values.
+
+
+def test_a_canned_reply_is_put_into_the_reply_with_the_cases_values(client, agent):
+    from cases.models import Macro
+
+    case = case_in(State.IN_PROGRESS, slots={"order_number": "4711-2231"})
+    case.customer.name = "Petra Wagner"
+    case.customer.save()
+    text = "Hello {customer_name},\n\norder {order_number} ({reference}) ships today.\n\n{agent_name}"
+    macro = Macro.objects.create(name="Ships today", language="en", text=text)
+    Macro.objects.create(name="Versand heute", language="de", text="Guten Tag")
+    Macro.objects.create(name="Retired", language="en", text="Old", active=False)
+    login(client, agent)
+    content = page(client, case)
+    assert f'<option value="{macro.pk}">Ships today</option>' in content
+    assert "Versand heute" not in content and "Retired" not in content  # not this language
+
+    content = page(client, case, macro=macro.pk)
+    filled = f"Hello Petra Wagner,\n\norder 4711-2231 ({case.reference}) ships today.\n\nAgent"
+    assert f">\n{filled}</textarea>" in content
+    act(client, case, "reply", text=filled)
+    case.refresh_from_db()
+    assert case.state == State.RESOLVED
+    assert case.messages.get(direction="out").text == filled
+
+
+def test_a_canned_reply_with_a_blank_is_not_sent_until_it_is_filled(client, agent):
+    from cases.models import Macro
+
+    case = case_in(State.IN_PROGRESS)
+    macro = Macro.objects.create(name="Order", language="", text="Your order {order_number}.")
+    login(client, agent)
+    assert ">\nYour order {order_number}.</textarea>" in page(client, case, macro=macro.pk)
+    refused = act(client, case, "reply", text="Your order {order_number}.").content.decode()
+    assert "The text still has blanks to fill: order number." in refused
+    case.refresh_from_db()
+    assert case.state == State.IN_PROGRESS
+
+
+def test_supervisors_keep_the_canned_replies_and_agents_may_not(client, agent, supervisor):
+    login(client, agent)
+    assert client.get("/admin/cases/macro/add/").status_code in (302, 403)
+    login(client, supervisor)
+    response = client.post(
+        "/admin/cases/macro/add/",
+        {"name": "Thanks", "language": "de", "text": "Vielen Dank!", "active": "on"},
+    )
+    assert response.status_code == 302
+    from cases.models import Macro
+
+    assert Macro.objects.get().text == "Vielen Dank!"
