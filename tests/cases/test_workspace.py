@@ -1066,7 +1066,8 @@ def test_a_canned_reply_is_put_into_the_reply_with_the_cases_values(client, agen
     case = case_in(State.IN_PROGRESS, slots={"order_number": "4711-2231"})
     case.customer.name = "Petra Wagner"
     case.customer.save()
-    text = "Hello {customer_name},\n\norder {order_number} ({reference}) ships today.\n\n{agent_name}"
+    text = "Hello {customer_name},\n\norder {order_number} ({reference}) ships today."
+    text += "\n\n{agent_name}"
     macro = Macro.objects.create(name="Ships today", language="en", text=text)
     Macro.objects.create(name="Versand heute", language="de", text="Guten Tag")
     Macro.objects.create(name="Retired", language="en", text="Old", active=False)
