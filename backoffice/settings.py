@@ -287,6 +287,9 @@ EMAIL_MAX_PARTS = envint("EMAIL_MAX_PARTS", 250)
 EMAIL_MAX_DEPTH = envint("EMAIL_MAX_DEPTH", 20)
 # A bigger file is refused, its message kept.
 EMAIL_MAX_ATTACHMENT_BYTES = envint("EMAIL_MAX_ATTACHMENT_BYTES", 25 * 1024 * 1024)
+# Files an agent sends with a reply: how many, and how big together.
+REPLY_MAX_FILES = envint("REPLY_MAX_FILES", 10)
+REPLY_MAX_ATTACHMENT_BYTES = envint("REPLY_MAX_ATTACHMENT_BYTES", 10 * 1024 * 1024)
 # More emails than this from one sender within the window go to quarantine (0: no limit).
 EMAIL_RATE_LIMIT = envint("EMAIL_RATE_LIMIT", 30)
 EMAIL_RATE_WINDOW_MINUTES = envint("EMAIL_RATE_WINDOW_MINUTES", 60)

@@ -85,13 +85,17 @@ def message_send(message_id: int) -> bool:
             headers["References"] = message.references
         if message.author_kind == Message.AuthorKind.AI:
             headers["Auto-Submitted"] = "auto-replied"  # RFC 3834: no auto-reply loops
-        EmailMessage(
+        email = EmailMessage(
             subject=message.subject,
             body=message.text + footers(message.case),
             from_email=settings.DEFAULT_FROM_EMAIL,
             to=[message.case.customer.email],
             headers=headers,
-        ).send()
+        )
+        for attachment in message.attachments.filter(rejected=""):  # what the agent attached
+            with attachment.file.open("rb") as file:
+                email.attach(attachment.filename, file.read(), attachment.content_type)
+        email.send()
         message.sent_at = timezone.now()
         message.save(update_fields=["sent_at"])
     return True

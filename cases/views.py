@@ -252,6 +252,8 @@ def case_action(request, reference, name):
         get_object_or_404(Case.objects.only("pk"), reference=reference)  # an unknown case: 404
         raise PermissionDenied
     payload = transition_payload(name, request.POST)
+    if request.FILES.getlist("attachments") and "attachments" in transition_form(name).base_fields:
+        payload["attachments"] = request.FILES.getlist("attachments")
     if name in ("approve", "amend") and "options" in payload:
         # Options keep their ids (dates) when the agent only edits the labels' order or text.
         payload["options"] = [{"id": o, "label": o} for o in payload["options"]]

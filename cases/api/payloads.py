@@ -10,7 +10,8 @@ from drf_spectacular.utils import inline_serializer
 from rest_framework import serializers
 
 from cases.models import STAFF, TRANSITION_NAMES, transitions_of
-from cases.transitions.fields import AdjustmentField, OptionsField, TextField
+from cases.transitions.fields import AdjustmentField, OptionsField, SlotsField, TextField
+from cases.transitions.files import AttachmentsField
 from cases.transitions.forms import transition_form
 
 
@@ -29,8 +30,17 @@ def serializer_field(name: str, field: forms.Field, readers: list[str]) -> seria
         return serializers.CharField(max_length=field.max_length, allow_blank=True, **common)
     if isinstance(field, OptionsField):
         return serializers.ListField(child=serializers.JSONField(), max_length=10, **common)
-    if isinstance(field, AdjustmentField):
+    if isinstance(field, AdjustmentField | SlotsField):
         return serializers.DictField(child=serializers.CharField(), **common)
+    if isinstance(field, AttachmentsField):
+        item = {
+            "filename": serializers.CharField(max_length=255),
+            "content_base64": serializers.CharField(),
+            "content_type": serializers.CharField(required=False, max_length=100),
+        }
+        return serializers.ListField(
+            child=inline_serializer("ReplyAttachment", item), max_length=10, **common
+        )
     if isinstance(field, forms.IntegerField):
         return serializers.IntegerField(**common)
     if isinstance(field, forms.BooleanField):

@@ -26,6 +26,7 @@ from cases.transitions.fields import (
     SlotsField,
     TextField,
 )
+from cases.transitions.files import AttachmentsField
 
 # A refusal's one-line message, by the error's code (first by field and code).
 SUMMARIES = {
@@ -126,6 +127,7 @@ class ReplyForm(TransitionForm):
         label=gettext_lazy("Reply to the customer"),
         widget=forms.Textarea(attrs={"rows": 6}),
     )
+    attachments = AttachmentsField(label=gettext_lazy("Attach files"))
 
 
 class ProposeForm(TransitionForm):

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 
 from cases.background import enqueue
 from cases.blanks import blanks_in, fill, slot_label, slot_name
-from cases.models import CUSTOMER, STAFF, SYSTEM, ActionKind, Message, State
+from cases.models import CUSTOMER, STAFF, SYSTEM, ActionKind, Attachment, Message, State
 from cases.outbound import outbound_message
 from cases.transitions.errors import InvalidPayload, TransitionConflict
 from cases.transitions.forms import NoteForm, TransitionForm
@@ -58,6 +58,8 @@ def carry_out(step: Step, proposal: dict, *, author: str) -> None:
                 )
             # (a reply that waits asks nothing: the customer's answer reopens the case)
             message = outbound_message(case, proposal["reply"], author=author, user=step.actor.user)
+            for item in proposal.get("attachments", ()):
+                Attachment.store(message=message, item=item)
             step.event_data["message"] = message.pk
             step.on_commit(lambda: enqueue("cases.tasks.message_send", message.pk))
         return
@@ -180,6 +182,7 @@ def handle_reply(step: Step) -> None:
         "reply": step.data["text"],
         "options": [],
         "adjustment": {},
+        "attachments": step.data.get("attachments", []),
     }
     carry_out(step, proposal, author=Message.AuthorKind.AGENT)
 

@@ -864,3 +864,50 @@ def test_the_api_lists_the_emails_the_customer_got_and_the_events_their_decision
     assert emails[0]["question"]["outcome"]["option"] == {"id": "a", "label": "Monday"}
     events = supervisor_api.get(f"/api/v1/cases/{case.reference}/events/").json()
     assert events[-1]["transition"] == "customer_accept"
+
+
+def test_a_reply_with_a_file_through_the_api_reaches_the_customer_with_it(supervisor_api):
+    import base64
+
+    from django.core import mail
+
+    from cases.tasks import message_send
+
+    case = case_in(State.IN_PROGRESS)
+    pdf = b"%PDF-1.4 the invoice"
+    response = supervisor_api.post(
+        transition_url(case.reference, "reply"),
+        {
+            "text": "Here is the invoice.",
+            "attachments": [
+                {"filename": "invoice.pdf", "content_base64": base64.b64encode(pdf).decode()}
+            ],
+        },
+        format="json",
+    )
+    assert response.status_code == 200, response.json()
+    message = case.messages.get(direction="out")
+    assert message_send(message.pk) is True
+    (sent,) = mail.outbox
+    assert sent.attachments == [("invoice.pdf", pdf, "application/pdf")]
+    detail = supervisor_api.get(f"/api/v1/cases/{case.reference}/messages/").json()
+    assert [a["filename"] for a in detail[-1]["attachments"]] == ["invoice.pdf"]
+
+
+@pytest.mark.parametrize(
+    ("attachments", "message"),
+    [
+        ("nope", "Attachments must be a list of files."),
+        ([{"filename": "a.txt", "content_base64": "%%%"}], "content_base64 is not valid base64."),
+        ([{"filename": "run.sh", "content_base64": "IyEvYmluL3No"}], "run.sh is a program"),
+    ],
+)
+def test_a_reply_with_a_bad_file_is_a_400_that_says_why(supervisor_api, attachments, message):
+    case = case_in(State.IN_PROGRESS)
+    response = supervisor_api.post(
+        transition_url(case.reference, "reply"),
+        {"text": "Here.", "attachments": attachments},
+        format="json",
+    )
+    assert response.status_code == 400
+    assert message in str(response.json())

@@ -193,7 +193,7 @@ def test_a_transition_reads_the_case_once_and_loads_nothing_lazily(agent):
     assert len(sent) == 5
 
 
-def test_take_over_costs_9_statements_and_14_with_the_panel(client, agent):
+def test_take_over_costs_9_statements_and_16_with_the_panel(client, agent):
     client.force_login(agent)
     warm(agent)
     client.get("/review/")  # the session's first request remembers the staff language
@@ -208,8 +208,9 @@ def test_take_over_costs_9_statements_and_14_with_the_panel(client, agent):
         counts[kind] = len(statements(captured))
     # Session, user, two permission look-ups; the transition's five; the panel's six (review
     # item, messages, their attachments, the emails to the customer, events, other cases of the
-    # customer). Were 13 and 19; the emails joined the conversation in issue 12.
-    assert counts == {"post": 9, "htmx": 15}
+    # customer), and the canned replies of the reply form the panel now offers. Were 13 and 19;
+    # the emails joined the conversation in issue 12, the canned replies in issue 13.
+    assert counts == {"post": 9, "htmx": 16}
 
 
 def test_the_case_page_costs_12_statements(client, agent):

@@ -1110,3 +1110,43 @@ def test_supervisors_keep_the_canned_replies_and_agents_may_not(client, agent, s
     from cases.models import Macro
 
     assert Macro.objects.get().text == "Vielen Dank!"
+
+
+# Files sent with a reply: checked like inbound mail's, stored with the message, mailed.
+
+
+def test_a_reply_carries_the_files_the_agent_attached(client, agent):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    case = case_in(State.IN_PROGRESS)
+    login(client, agent)
+    pdf = SimpleUploadedFile(
+        "Rechnung 4711.pdf", b"%PDF-1.4 invoice", content_type="application/pdf"
+    )
+    act(client, case, "reply", text="Here is the invoice.", attachments=pdf)
+    message = case.messages.get(direction="out")
+    (attachment,) = message.attachments.all()
+    assert (attachment.filename, attachment.content_type) == (
+        "Rechnung 4711.pdf",
+        "application/pdf",
+    )
+    assert attachment.file.read() == b"%PDF-1.4 invoice"
+    assert "Rechnung 4711.pdf" in page(client, case)  # in the conversation
+
+
+@pytest.mark.parametrize(
+    ("name", "data", "message"),
+    [
+        ("setup.exe", b"MZ\x90\x00", "setup.exe is a program or a script: it is not sent."),
+        ("empty.txt", b"", "empty.txt is empty."),
+    ],
+)
+def test_a_file_that_must_not_go_out_is_refused_with_its_reason(client, agent, name, data, message):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    case = case_in(State.IN_PROGRESS)
+    login(client, agent)
+    refused = act(client, case, "reply", text="Here.", attachments=SimpleUploadedFile(name, data))
+    assert message in refused.content.decode()
+    case.refresh_from_db()
+    assert case.state == State.IN_PROGRESS and not case.messages.filter(direction="out").exists()
