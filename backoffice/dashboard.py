@@ -21,8 +21,9 @@ from backoffice.charts import (
     share_bar,
     stacked_columns,
 )
-from cases.models import Case, CaseEvent, State
+from cases.models import Case, CaseEvent, Message, State
 from cases.selectors import OPEN_STATES
+from customers.models import EmailOutbox
 from review.evidence import (
     TARGET_AGREEMENT,
     Agreement,
@@ -208,6 +209,23 @@ def reason_figures(window: Window):
     return chart, [(code, explain(code), n) for code, n in totals.most_common()]
 
 
+def delivery_figures(window: Window) -> dict:
+    """Mail the customer did not get in the window, and mail waiting for another try now."""
+    undelivered = CaseEvent.objects.filter(
+        name="delivery_failed", created_at__gte=window.since
+    ).count()
+    retrying = (
+        Message.objects.filter(
+            direction=Message.Direction.OUTBOUND,
+            sent_at__isnull=True,
+            undelivered_at__isnull=True,
+            attempts__gt=0,
+        ).count()
+        + EmailOutbox.objects.pending().filter(attempts__gt=0).count()
+    )
+    return {"undelivered": undelivered, "retrying": retrying}
+
+
 def backlog_figures(now: datetime):
     """Open cases per state and how many of them are overdue: one query."""
     rows = (
@@ -328,6 +346,7 @@ def dashboard_figures(days: int, now: datetime | None = None) -> dict:
         "backlog_chart": backlog_chart,
         "backlog": backlog,
         "overdue_cases": overdue_cases(window.now),
+        "delivery": delivery_figures(window),
         "resolution_chart": resolution_chart,
         "resolution": resolution,
         "intents": intents,

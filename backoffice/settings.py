@@ -287,6 +287,11 @@ EMAIL_MAX_PARTS = envint("EMAIL_MAX_PARTS", 250)
 EMAIL_MAX_DEPTH = envint("EMAIL_MAX_DEPTH", 20)
 # A bigger file is refused, its message kept.
 EMAIL_MAX_ATTACHMENT_BYTES = envint("EMAIL_MAX_ATTACHMENT_BYTES", 25 * 1024 * 1024)
+# Mail out: how often a reply or a customer email is tried before it counts as undelivered
+# (pauses grow from 1 minute to 12 hours; cases/models/delivery.py).
+MAIL_MAX_ATTEMPTS = envint("MAIL_MAX_ATTEMPTS", 10)
+if MAIL_MAX_ATTEMPTS < 1:
+    raise ImproperlyConfigured("MAIL_MAX_ATTEMPTS must be at least 1")
 # Files an agent sends with a reply: how many, and how big together.
 REPLY_MAX_FILES = envint("REPLY_MAX_FILES", 10)
 REPLY_MAX_ATTACHMENT_BYTES = envint("REPLY_MAX_ATTACHMENT_BYTES", 10 * 1024 * 1024)

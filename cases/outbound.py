@@ -2,11 +2,6 @@
 
 import secrets
 
-from django.conf import settings
-from django.core.mail import EmailMessage
-from django.db import transaction
-from django.utils import timezone
-
 from cases.models import Case, Message
 from customers.models import sender_domain
 
@@ -60,42 +55,3 @@ def reply_subject(case: Case) -> str:
 
 def new_message_id(case: Case) -> str:
     return f"<{case.reference}.{secrets.token_hex(8)}@{sender_domain()}>"
-
-
-def message_send(message_id: int) -> bool:
-    """Send an outbound message once; a redelivered task finds it sent and does nothing.
-
-    The row stays locked while sending, so two workers cannot send it twice; a worker that dies
-    mid-send rolls back and the retry sends again with the same Message-ID, which mail clients
-    use to drop the duplicate.
-    """
-    with transaction.atomic():
-        message = (
-            Message.objects.select_for_update(skip_locked=True, of=("self",))
-            .select_related("case__customer")
-            .filter(pk=message_id, direction=Message.Direction.OUTBOUND, sent_at__isnull=True)
-            .first()
-        )
-        if message is None:
-            return False
-        headers = {"Message-ID": message.message_id}
-        if message.in_reply_to:
-            headers["In-Reply-To"] = message.in_reply_to
-        if message.references:
-            headers["References"] = message.references
-        if message.author_kind == Message.AuthorKind.AI:
-            headers["Auto-Submitted"] = "auto-replied"  # RFC 3834: no auto-reply loops
-        email = EmailMessage(
-            subject=message.subject,
-            body=message.text + footers(message.case),
-            from_email=settings.DEFAULT_FROM_EMAIL,
-            to=[message.case.customer.email],
-            headers=headers,
-        )
-        for attachment in message.attachments.filter(rejected=""):  # what the agent attached
-            with attachment.file.open("rb") as file:
-                email.attach(attachment.filename, file.read(), attachment.content_type)
-        email.send()
-        message.sent_at = timezone.now()
-        message.save(update_fields=["sent_at"])
-    return True

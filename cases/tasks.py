@@ -1,12 +1,17 @@
 """django-q2 entry points for cases: thin, idempotent; each calls the module that does the work."""
 
-from cases import idempotency, jobs, outbound, webhooks
+from cases import delivery, idempotency, jobs, webhooks
 from cases.mail import imap
 
 
 def message_send(message_id: int) -> bool:
-    """Send an outbound message once (`cases.outbound.message_send`)."""
-    return outbound.message_send(message_id)
+    """Send an outbound message once (`cases.delivery.message_send`)."""
+    return delivery.message_send(message_id)
+
+
+def mail_retry() -> int:
+    """Send the replies that are due again, or whose task was lost (scheduled every minute)."""
+    return delivery.retry_due()
 
 
 def close_quiet_cases() -> int:

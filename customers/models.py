@@ -13,6 +13,8 @@ from django.utils import timezone
 from django.utils.formats import date_format, time_format
 from django.utils.translation import gettext_lazy as _
 
+from cases.models.delivery import Delivery
+
 
 class CustomerQuerySet(models.QuerySet):
     def for_email(self, email: str, *, name: str = "", language: str = "") -> "Customer":
@@ -177,7 +179,7 @@ class EmailOutboxQuerySet(models.QuerySet):
         return self.filter(status=EmailOutbox.Status.PENDING)
 
 
-class EmailOutbox(models.Model):
+class EmailOutbox(Delivery):
     """One email to a customer, once: the unique key makes a retried job a no-op.
 
     The body is rendered when the mail is sent, never stored: a link's token must not sit in
@@ -193,6 +195,7 @@ class EmailOutbox(models.Model):
         PENDING = "pending", _("Pending")
         SENT = "sent", _("Sent")
         CANCELLED = "cancelled", _("Cancelled")
+        UNDELIVERED = "undelivered", _("Not delivered")
 
     key = models.CharField(max_length=120, unique=True)
     kind = models.CharField(max_length=10, choices=Kind.choices)
@@ -204,7 +207,7 @@ class EmailOutbox(models.Model):
     language = models.CharField(max_length=8, default="en")
     message_id = models.CharField(max_length=255)
     status = models.CharField(
-        max_length=10, choices=Status.choices, default=Status.PENDING, db_index=True
+        max_length=12, choices=Status.choices, default=Status.PENDING, db_index=True
     )
     sent_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)

@@ -8,6 +8,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from cases.background import enqueue
+from cases.delivery import delivery_failed, due
+from cases.models.delivery import SEND_ERRORS
 from customers.emails import render_email
 from customers.models import ConfirmationRequest, EmailOutbox
 
@@ -37,12 +39,32 @@ def email_send(outbox_id: int) -> bool:
             outbox.status = EmailOutbox.Status.CANCELLED  # superseded or decided meanwhile
             outbox.save(update_fields=["status"])
             return False
-        render_email(outbox).send()
+        try:
+            render_email(outbox).send()
+        except SEND_ERRORS as error:
+            # Kept pending: tried again later, or undelivered and the case back to a person.
+            if outbox.attempt_failed(error, timezone.now()):
+                outbox.status = EmailOutbox.Status.UNDELIVERED
+                data = {"email": outbox.pk, "error": outbox.delivery_error}
+                case_id = outbox.case_id
+                transaction.on_commit(lambda: delivery_failed(case_id, **data))
+            outbox.save(update_fields=["status", *outbox.DELIVERY_FIELDS])
+            logger.warning(
+                "%s email %s not sent (%s): %s", outbox.kind, outbox.pk, outbox.attempts, error
+            )
+            return False
         outbox.status = EmailOutbox.Status.SENT
         outbox.sent_at = timezone.now()
-        outbox.save(update_fields=["status", "sent_at"])
+        outbox.next_attempt_at = None
+        outbox.save(update_fields=["status", "sent_at", "next_attempt_at"])
     logger.info("sent %s email %s for case %s", outbox.kind, outbox.pk, outbox.case_id)
     return True
+
+
+def email_retry(now=None) -> int:
+    """Send the customer emails that are due again, or whose task was lost (every minute)."""
+    pending = due(EmailOutbox.objects.pending(), now).order_by("pk")
+    return sum(bool(email_send(pk)) for pk in pending.values_list("pk", flat=True)[:500])
 
 
 def remind_confirmations(now=None) -> int:

@@ -38,6 +38,7 @@ def explain(code: str, suggestion=None) -> str:
         "customer_no_answer": _("the customer did not answer in time"),
         "customer_replied": _("the customer wrote again"),
         "customer_feedback_negative": _("the customer said the solution did not help"),
+        "delivery_failed": _("our mail to the customer was not delivered"),
         "customer_asked_for_human": _("the customer asked to talk to a person"),
         "escalated": _("escalated by an agent"),
         "automatic_message": _(

@@ -11,9 +11,10 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cases.models.case import Case
+from cases.models.delivery import Delivery
 
 
-class Message(models.Model):
+class Message(Delivery):
     class Direction(models.TextChoices):
         INBOUND = "in", _("Inbound")
         OUTBOUND = "out", _("Outbound")
@@ -45,7 +46,8 @@ class Message(models.Model):
     message_id = models.CharField(max_length=255, blank=True, db_index=True)
     in_reply_to = models.CharField(max_length=255, blank=True)
     references = models.TextField(blank=True)
-    # Outbound messages are their own outbox: sent once, by the task that claims them.
+    # Outbound messages are their own outbox: sent once, by the task that claims them; tried
+    # again until a server accepts them, or undelivered (`Delivery`).
     sent_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
 
@@ -61,6 +63,15 @@ class Message(models.Model):
 
     def __str__(self):
         return f"{self.get_direction_display()} message on {self.case_id}"
+
+    @property
+    def delivery_state(self) -> str:
+        """ "sent", "undelivered", "retrying" (a failed attempt, another one due) or "pending"."""
+        if self.sent_at:
+            return "sent"
+        if self.undelivered_at:
+            return "undelivered"
+        return "retrying" if self.attempts else "pending"
 
     @property
     def text_for_engine(self) -> str:

@@ -240,6 +240,7 @@ class ReopenForm(CustomerDeclineForm):
         choices=[
             ("customer_replied", "customer_replied"),
             ("customer_feedback_negative", "customer_feedback_negative"),
+            ("delivery_failed", "delivery_failed"),
         ],
     )
 

@@ -358,4 +358,5 @@ ACTIONS: dict[str, Action] = {
     # Described by the core's own intake: the payload is the event's data as it is.
     "message_received": Action(by=frozenset({CUSTOMER, SYSTEM}), handler=handle_recorded),
     "email_released": Action(by=frozenset({STAFF}), handler=handle_recorded),
+    "delivery_failed": Action(by=frozenset({SYSTEM}), handler=handle_recorded),
 }

@@ -166,6 +166,13 @@ class Mailbox:
     def __init__(self):
         self.received: list[tuple[str, list[str], bytes]] = []
         self.lock = threading.Lock()
+        self.refuse = ""  # e.g. "550 5.1.1 No such user": every recipient is refused so
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+        if self.refuse:
+            return self.refuse
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
 
     async def handle_DATA(self, server, session, envelope):
         with self.lock:
@@ -177,6 +184,7 @@ class Mailbox:
     def clear(self):
         with self.lock:
             self.received.clear()
+            self.refuse = ""
 
     def wait_for(self, count: int, timeout: float = 10.0) -> list[email.message.EmailMessage]:
         deadline = time.monotonic() + timeout
