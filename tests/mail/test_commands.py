@@ -82,3 +82,28 @@ def test_the_exit_status_is_0_for_stored_and_for_quarantined_mail(postgres):
     assert quarantined.stdout.startswith(b"quarantined (")
     assert Message.objects.filter(external_id="<exit-0@corpus.test>").exists()
     assert QuarantinedEmail.objects.count() == 1
+
+
+@pytest.mark.parametrize(
+    ("env", "args"),
+    [
+        ({"DEBUG": "0", "SECRET_KEY": ""}, []),  # a setting missing: DEBUG off without a key
+        ({"ENGINE_KEEP_VERSIONS": "1"}, []),  # a setting refused
+        ({}, ["--no-such-option"]),  # a wrong argument in master.cf
+    ],
+    ids=["secret-key-missing", "bad-setting", "bad-argument"],
+)
+def test_a_configuration_failure_is_temporary_and_tells_no_traceback(env, args):
+    """The MTA keeps the mail and retries; the sender never gets a traceback in a bounce."""
+    base = {**os.environ, "DJANGO_SETTINGS_MODULE": "backoffice.settings", "DEBUG": "1"}
+    base["SECRET_KEY"] = "x" * 50
+    done = subprocess.run(
+        [sys.executable, "manage.py", "ingest_email", *args],
+        cwd=ROOT,
+        env={**base, **env},
+        input=mail("config"),
+        capture_output=True,
+        timeout=120,
+    )
+    assert done.returncode == 75, done.stderr
+    assert b"Traceback" not in done.stderr and b"Traceback" not in done.stdout
