@@ -24,7 +24,7 @@ def main():
         if done.code not in (0, None, EX_TEMPFAIL):
             sys.exit(EX_TEMPFAIL)
         raise
-    except BaseException as error:  # noqa: BLE001 - every failure here means "try again later"
+    except BaseException as error:  # every failure here means "try again later"
         sys.stderr.write(f"ingest_email: not stored, the MTA will retry: {type(error).__name__}\n")
         sys.exit(EX_TEMPFAIL)
 
