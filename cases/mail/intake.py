@@ -17,6 +17,7 @@ from django.db import DatabaseError, IntegrityError, InterfaceError, Operational
 from django.utils import timezone
 
 from cases.intake import message_receive
+from cases.mail.bounces import bounce_receive, bounced_mail
 from cases.mail.decoding import clean_text, one_line
 from cases.mail.limits import Unparseable
 from cases.mail.parse import ParsedEmail, email_parse
@@ -81,6 +82,17 @@ def email_ingest(
         existing = stored_as(external_id)
     if existing is not None:
         return IngestResult(IngestResult.DUPLICATE, existing.case, existing)
+    if parsed.automatic == "bounce" and (ours := bounced_mail(raw)) is not None:
+        # A report on our own mail: the mail is marked, the report kept for supervisors.
+        reason = bounce_receive(raw, ours)
+        return quarantine(
+            raw,
+            reason,
+            source=source,
+            sender=parsed.from_email,
+            subject=parsed.subject,
+            message_id=parsed.message_id,
+        )
     if not override_rate_limit and over_rate_limit(parsed.from_email):
         return quarantine(
             raw,

@@ -67,10 +67,10 @@ class Message(Delivery):
     @property
     def delivery_state(self) -> str:
         """ "sent", "undelivered", "retrying" (a failed attempt, another one due) or "pending"."""
+        if self.undelivered_at:  # refused, or accepted and bounced later
+            return "undelivered"
         if self.sent_at:
             return "sent"
-        if self.undelivered_at:
-            return "undelivered"
         return "retrying" if self.attempts else "pending"
 
     @property

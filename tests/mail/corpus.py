@@ -933,11 +933,43 @@ ENTRIES = [
             subject="Undelivered Mail Returned to Sender",
             headers=("Auto-Submitted: auto-replied",),
         ),
+        outcome="quarantined",
+        reason="bounce of our mail on case",
+        check=lambda r, w: our_reply_bounced(r, w),
+        notes="a report on our own reply (its exact Message-ID): the reply is undelivered and "
+        "Ada's case goes back to review; the report is kept for supervisors",
+    ),
+    Entry(
+        "bounce_naming_only_a_reference",
+        lambda w: multipart(
+            "bounce_naming_only_a_reference",
+            [
+                part("text/plain", "Your message could not be delivered.\r\n"),
+                part(
+                    "message/delivery-status",
+                    "Reporting-MTA: dns; mx.example.com\r\n\r\n"
+                    "Final-Recipient: rfc822; ada@example.com\r\nAction: failed\r\n"
+                    "Status: 5.1.1\r\n",
+                ),
+                part(
+                    "text/rfc822-headers",
+                    "From: support@shop.example\r\nTo: ada@example.com\r\n"
+                    f"Message-ID: <{w.resolved.reference}.0000000000000000@shop.example>\r\n"
+                    f"Subject: Re: Where is my order? [#{w.resolved.reference}]\r\n",
+                ),
+            ],
+            subtype="report",
+            extra="; report-type=delivery-status",
+            sender="Mail Delivery System <MAILER-DAEMON@mx.example.com>",
+            subject="Undelivered Mail Returned to Sender",
+            headers=("Auto-Submitted: auto-replied",),
+        ),
         automatic="bounce",
         state="in_review",
         text=("could not be delivered", "Action: failed", "Status: 5.1.1"),
         check=lambda r, w: automatic_review(r, w) or forged_bounce_check(r, w),
-        notes="from MAILER-DAEMON, not Ada: never on Ada's case, even with her case's reference",
+        notes="from MAILER-DAEMON with Ada's reference but no Message-ID of ours: a forgery "
+        "changes nothing on Ada's case",
     ),
     Entry(
         "bounce_null_return_path",
@@ -1153,6 +1185,16 @@ ENTRIES = [
         engine_text="My parcel is damaged.",
     ),
 ]
+
+
+def our_reply_bounced(result, world):
+    from cases.models import Message
+
+    reply = Message.objects.get(message_id=world.resolved_id)
+    assert reply.delivery_state == "undelivered" and reply.delivery_error == "5.1.1"
+    world.resolved.refresh_from_db()
+    assert world.resolved.state == "in_review"
+    assert world.resolved.events.filter(name="delivery_failed").count() == 1
 
 
 def forged_bounce_check(result, world):
