@@ -1,6 +1,7 @@
 """Settings for the back office, read from environment variables (see .env.example)."""
 
 import os
+from datetime import timedelta
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
@@ -108,6 +109,7 @@ INSTALLED_APPS = [
     "django_htmx",
     "django_q",
     "template_partials",
+    "axes",
     "customers",
     "cases",
     "review",
@@ -125,6 +127,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "axes.middleware.AxesMiddleware",  # last, as django-axes asks
 ]
 
 ROOT_URLCONF = "backoffice.urls"
@@ -182,6 +185,20 @@ STORAGES = {
     },
 }
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
+
+# Login lockout (django-axes): after AXES_FAILURE_LIMIT wrong passwords for one username, or
+# from one address, logins are refused for AXES_COOLOFF_MINUTES, on the workspace's and the
+# admin's login page alike. Behind a proxy, see docs/deploy.md for the client address.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = envint("AXES_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = timedelta(minutes=envint("AXES_COOLOFF_MINUTES", 15))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+AXES_VERBOSE = False
 
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "queue"

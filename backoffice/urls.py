@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.contrib.auth import views as auth_views
 from django.http import HttpResponse
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
@@ -14,7 +15,20 @@ urlpatterns = [
     path("", include("cases.urls")),
     path("", include("review.urls")),
     path("", include("customers.urls")),
-    path("accounts/", include("django.contrib.auth.urls")),
+    # Log in and out, change one's own password. No password reset by email: a supervisor
+    # sets a new one in the admin (or `manage.py changepassword`); see docs/deploy.md.
+    path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
+    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path(
+        "accounts/password_change/",
+        auth_views.PasswordChangeView.as_view(),
+        name="password_change",
+    ),
+    path(
+        "accounts/password_change/done/",
+        auth_views.PasswordChangeDoneView.as_view(),
+        name="password_change_done",
+    ),
     path("admin/", admin.site.urls),
     path("dashboard/", dashboard.dashboard, name="dashboard"),
     path(

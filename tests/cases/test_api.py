@@ -126,7 +126,8 @@ def test_a_wrong_token_is_refused_and_nothing_is_stored(integrator):
 
 def test_a_session_login_works_too(integrator):
     client = APIClient()
-    assert client.login(username="integrator", password="pw")
+    response = client.post("/accounts/login/", {"username": "integrator", "password": "pw"})
+    assert response.status_code == 302  # logged in through the login page (and its lockout)
     assert submit(client).status_code == 201
 
 
