@@ -23,6 +23,7 @@ from backoffice.charts import (
 )
 from cases.models import Case, CaseEvent, State
 from cases.selectors import OPEN_STATES
+from cases.sla import share_met
 from review.evidence import (
     TARGET_AGREEMENT,
     Agreement,
@@ -330,6 +331,7 @@ def dashboard_figures(days: int, now: datetime | None = None) -> dict:
         "overdue_cases": overdue_cases(window.now),
         "resolution_chart": resolution_chart,
         "resolution": resolution,
+        "sla": share_met(window.since, window.now),  # templates/live/dashboard_sla.html
         "intents": intents,
         "model": model_figures(active),
     }

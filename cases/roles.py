@@ -28,6 +28,9 @@ ROLES = {
         "cases.view_attachment",
         # What was sent to downstream systems.
         "cases.view_webhookdelivery",
+        # The SLA targets per priority (their changes are in the admin's history).
+        "cases.view_slatarget",
+        "cases.change_slatarget",
     ],
     "integrator": ["cases.view_case", "cases.submit_message"],
 }

@@ -32,6 +32,8 @@ from cases.models import (
     StaffProfile,
     transitions_of,
 )
+from cases.presence import on_case as present_on
+from cases.presence import with_presence
 from cases.presenters import (
     QUEUE_COLUMNS,
     action_forms,
@@ -48,6 +50,7 @@ from cases.selectors import (
     reason_counts,
     state_counts,
 )
+from cases.sla import case_targets
 from cases.transitions import Actor, TransitionError, case_record, case_transition
 from cases.transitions.fields import INTENTS
 from cases.transitions.forms import transition_form
@@ -64,7 +67,9 @@ def queue(request):
     page = Paginator(cases, PAGE_SIZE).get_page(request.GET.get("page"))  # counts without joins
     context = {
         "page": page,
-        "rows": queue_rows(page.object_list.values(*QUEUE_COLUMNS), timezone.now()),
+        "rows": with_presence(
+            queue_rows(page.object_list.values(*QUEUE_COLUMNS), timezone.now()), request.user
+        ),
         "filters": filters,
         "querystring": request.GET.copy(),
     }
@@ -112,6 +117,8 @@ def case_context(request, case: Case) -> dict:
     forms = action_forms(case, suggestion, available)
     return {
         "case": case,
+        "sla": case_targets(case),  # the SLA targets and who else is on it: templates/live/
+        "present": present_on(case.reference, request.user),
         "suggestion": suggestion,
         "review_item": open_item,
         "reasons": reasons,

@@ -20,6 +20,7 @@ EVENT_LABELS = {
     "email_released": _("Email released from quarantine"),
     "customer_exported": _("Personal data exported"),
     "customer_erased": _("Personal data erased"),
+    "sla_breached": _("SLA target missed"),
 }
 
 
