@@ -43,7 +43,7 @@ def notifications(request):
     return render(
         request,
         "live/notifications.html",
-        {"page": page, "items": items, "unread": set(unread)},
+        {"page": page, "items": items, "fresh": set(unread)},
     )
 
 
