@@ -393,3 +393,16 @@ def test_the_dashboard_shows_the_share_met(client, supervisor):
     resolution = content.split('id="kpi-sla-resolution"')[1].split("</div>")[0]
     assert '<span class="value">50 %</span>' in first and "1 of 2 cases" in first
     assert '<span class="value">100 %</span>' in resolution and "2 of 2 cases" in resolution
+
+
+def test_the_api_gives_the_first_response_due_time_and_when_it_went_out(agent):
+    from rest_framework.test import APIClient
+
+    case = case_in(State.IN_REVIEW)
+    due = timezone.now() + timedelta(hours=1)
+    Case.objects.filter(pk=case.pk).update(first_response_due_at=due)
+    client = APIClient()
+    client.force_authenticate(agent)
+    body = client.get(f"/api/v1/cases/{case.reference}/").json()
+    assert datetime.fromisoformat(body["first_response_due_at"]) == due
+    assert body["first_responded_at"] is None
