@@ -119,6 +119,7 @@ def case_context(request, case: Case) -> dict:
         "case": case,
         "sla": case_targets(case),  # the SLA targets and who else is on it: templates/live/
         "present": present_on(case.reference, request.user),
+        "polled": bool(request.htmx),  # a swapped panel beats with the poll, not again at once
         "suggestion": suggestion,
         "review_item": open_item,
         "reasons": reasons,
