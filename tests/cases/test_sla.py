@@ -406,3 +406,13 @@ def test_the_api_gives_the_first_response_due_time_and_when_it_went_out(agent):
     body = client.get(f"/api/v1/cases/{case.reference}/").json()
     assert datetime.fromisoformat(body["first_response_due_at"]) == due
     assert body["first_responded_at"] is None
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_workers_recording_the_same_breach_at_once_record_it_once(postgres):
+    from tests.threads import in_threads
+
+    case = overdue_case()
+    results = in_threads(record_breaches, record_breaches)
+    assert sorted(results) == [0, 1], results
+    assert breaches(case) == [FIRST_RESPONSE]
