@@ -23,6 +23,7 @@ from backoffice.charts import (
 )
 from cases.models import Case, CaseEvent, Message, State
 from cases.selectors import OPEN_STATES
+from cases.sla import share_met
 from customers.models import EmailOutbox
 from review.evidence import (
     TARGET_AGREEMENT,
@@ -349,6 +350,7 @@ def dashboard_figures(days: int, now: datetime | None = None) -> dict:
         "delivery": delivery_figures(window),
         "resolution_chart": resolution_chart,
         "resolution": resolution,
+        "sla": share_met(window.since, window.now),  # templates/live/dashboard_sla.html
         "intents": intents,
         "model": model_figures(active),
     }

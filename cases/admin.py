@@ -3,7 +3,16 @@ from django.db.models import Subquery
 from django.utils.translation import gettext_lazy as _
 from django_fsm.admin import FSMAdminMixin
 
-from cases.models import STAFF, Case, CaseEvent, Macro, Message, WebhookDelivery
+from cases.models import (
+    STAFF,
+    Case,
+    CaseEvent,
+    Macro,
+    Message,
+    Priority,
+    SlaTarget,
+    WebhookDelivery,
+)
 from cases.readonly_admin import ReadOnlyAdmin, ReadOnlyInline
 from cases.transitions import Actor, TransitionError, case_transition
 
@@ -215,3 +224,34 @@ class MacroAdmin(admin.ModelAdmin):
     list_filter = ["language", "active"]
     search_fields = ["name", "text"]
     ordering = ["name", "language"]
+
+
+@admin.register(SlaTarget)
+class SlaTargetAdmin(admin.ModelAdmin):
+    """Supervisors set the targets (the roles grant view and change); the admin's history
+    records each change with who made it, and the row keeps the last editor."""
+
+    list_display = [
+        "priority",
+        "first_response_minutes",
+        "resolution_minutes",
+        "changed_by",
+        "updated_at",
+    ]
+    list_editable = ["first_response_minutes", "resolution_minutes"]
+    readonly_fields = ["changed_by", "updated_at"]
+
+    def get_readonly_fields(self, request, obj=None):
+        # The priority of a row is what cases look it up by: set once, when the row is added.
+        return [*self.readonly_fields, "priority"] if obj else self.readonly_fields
+
+    def has_add_permission(self, request):
+        missing = SlaTarget.objects.count() < len(Priority.choices)
+        return missing and super().has_add_permission(request)
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # without a row the code's defaults apply, silently: change it instead
+
+    def save_model(self, request, obj, form, change):
+        obj.changed_by = request.user
+        super().save_model(request, obj, form, change)

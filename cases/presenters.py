@@ -14,6 +14,7 @@ from django.utils.text import Truncator
 
 from cases.blanks import blanks_in, slot_label
 from cases.models import State
+from cases.sla import next_countdown
 from cases.transitions.forms import transition_form
 
 # What a queue row shows (no JSON payloads, no password hashes), as plain values: building
@@ -24,6 +25,8 @@ QUEUE_COLUMNS = (
     "state",
     "priority",
     "due_at",
+    "first_response_due_at",
+    "first_responded_at",
     "customer__name",
     "customer__email",
     "assignee__username",
@@ -74,6 +77,13 @@ def queue_rows(cases, now) -> list[dict]:
                 "due": due.strftime("%d.%m. %H:%M") if due else "",
                 "overdue": bool(due and due < now),
                 "assignee": case["assignee__username"] or "—",
+                "sla": next_countdown(
+                    state=case["state"],
+                    first_response_due_at=case["first_response_due_at"],
+                    first_responded_at=case["first_responded_at"],
+                    due_at=case["due_at"],
+                    now=now,
+                ),
             }
         )
     return rows

@@ -33,6 +33,9 @@ ROLES = {
         "cases.add_macro",
         "cases.change_macro",
         "cases.delete_macro",
+        # The SLA targets per priority (their changes are in the admin's history).
+        "cases.view_slatarget",
+        "cases.change_slatarget",
     ],
     "integrator": ["cases.view_case", "cases.submit_message"],
 }

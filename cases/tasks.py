@@ -1,6 +1,6 @@
 """django-q2 entry points for cases: thin, idempotent; each calls the module that does the work."""
 
-from cases import delivery, idempotency, jobs, webhooks
+from cases import delivery, idempotency, jobs, sla, webhooks
 from cases.mail import imap
 
 
@@ -35,3 +35,8 @@ def purge_idempotency_keys() -> int:
 def mailbox_poll() -> int:
     """Fetch new mail over IMAP; does nothing while IMAP_HOST is unset."""
     return imap.mailbox_poll()
+
+
+def record_sla_breaches() -> int:
+    """Record missed SLA targets as events, each once (scheduled every minute)."""
+    return sla.record_breaches()

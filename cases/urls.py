@@ -1,6 +1,6 @@
 from django.urls import path
 
-from cases import views
+from cases import live_views, views
 
 urlpatterns = [
     path("", views.queue, name="queue"),
@@ -14,5 +14,8 @@ urlpatterns = [
         views.case_attachment,
         name="case-attachment",
     ),
+    path("cases/<str:reference>/presence/", live_views.case_presence, name="case-presence"),
+    path("notifications/", live_views.notifications, name="notifications"),
+    path("notifications/badge/", live_views.notifications_badge, name="notifications-badge"),
     path("settings/language/", views.set_language, name="set-language"),
 ]

@@ -33,6 +33,8 @@ from cases.models import (
     StaffProfile,
     transitions_of,
 )
+from cases.presence import on_case as present_on
+from cases.presence import with_presence
 from cases.presenters import (
     QUEUE_COLUMNS,
     action_forms,
@@ -49,6 +51,7 @@ from cases.selectors import (
     reason_counts,
     state_counts,
 )
+from cases.sla import case_targets
 from cases.transitions import Actor, TransitionError, case_record, case_transition
 from cases.transitions.fields import INTENTS
 from cases.transitions.forms import transition_form
@@ -65,7 +68,9 @@ def queue(request):
     page = Paginator(cases, PAGE_SIZE).get_page(request.GET.get("page"))  # counts without joins
     context = {
         "page": page,
-        "rows": queue_rows(page.object_list.values(*QUEUE_COLUMNS), timezone.now()),
+        "rows": with_presence(
+            queue_rows(page.object_list.values(*QUEUE_COLUMNS), timezone.now()), request.user
+        ),
         "filters": filters,
         "querystring": request.GET.copy(),
     }
@@ -116,6 +121,9 @@ def case_context(request, case: Case) -> dict:
     forms = action_forms(case, suggestion, available, reply_text=reply_text)
     return {
         "case": case,
+        "sla": case_targets(case),  # the SLA targets and who else is on it: templates/live/
+        "present": present_on(case.reference, request.user),
+        "polled": bool(request.htmx),  # a swapped panel beats with the poll, not again at once
         "suggestion": suggestion,
         "review_item": open_item,
         "reasons": reasons,

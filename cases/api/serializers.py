@@ -214,6 +214,9 @@ class CaseSerializer(CaseListSerializer):
     class Meta(CaseListSerializer.Meta):
         fields = [
             *CaseListSerializer.Meta.fields,
+            # The SLA: the first answer's due time and when it went out (docs/live.md).
+            "first_response_due_at",
+            "first_responded_at",
             "channel",
             "language",
             "suggestion",

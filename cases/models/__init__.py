@@ -45,6 +45,7 @@ from cases.models.message import (
 )
 from cases.models.permissions import may_decide, may_handle, may_work, nobody
 from cases.models.queries import OPEN_REVIEW_STATUSES, CaseQuerySet, open_review_items
+from cases.models.sla import Notification, SlaTarget
 from cases.models.staff import StaffProfile
 
 __all__ = [
@@ -71,8 +72,10 @@ __all__ = [
     "IdempotencyKey",
     "Macro",
     "Message",
+    "Notification",
     "Priority",
     "QuarantinedEmail",
+    "SlaTarget",
     "StaffProfile",
     "State",
     "WebhookDelivery",

@@ -17,7 +17,6 @@ from django_fsm import RETURN_VALUE, ConcurrentTransitionMixin, FSMField, transi
 
 from cases.models.choices import (
     CUSTOMER,
-    SLA_HOURS,
     STAFF,
     SYSTEM,
     ActionKind,
@@ -26,6 +25,7 @@ from cases.models.choices import (
 )
 from cases.models.permissions import may_decide, may_handle, may_work, nobody
 from cases.models.queries import CaseQuerySet
+from cases.models.sla import SlaTarget
 
 # No 0/O, 1/I/L: references are read out on the phone.
 REFERENCE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
@@ -55,7 +55,12 @@ class Case(ConcurrentTransitionMixin, models.Model):
         on_delete=models.SET_NULL,
         related_name="assigned_cases",
     )
+    # The resolution target's due time (the queue's order); the first answer's is
+    # `first_response_due_at`. Both from `SlaTarget` when the case arrives (`set_priority`).
     due_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    first_response_due_at = models.DateTimeField(null=True, blank=True)
+    # The first reply or proposal that went to the customer (written in `carry_out`, once).
+    first_responded_at = models.DateTimeField(null=True, blank=True)
     current_suggestion = models.ForeignKey(
         "review.Suggestion", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -113,9 +118,13 @@ class Case(ConcurrentTransitionMixin, models.Model):
         return self.reference
 
     def set_priority(self, priority: int) -> None:
-        """Raise or lower the priority; the due time follows the SLA from creation."""
+        """Raise or lower the priority; the due times follow its SLA targets from creation."""
+        if priority == self.priority and self.due_at and self.first_response_due_at:
+            return  # unchanged: no look-up of the targets
         self.priority = priority
-        self.due_at = self.created_at + timedelta(hours=SLA_HOURS[Priority(priority)])
+        first_response, resolution = SlaTarget.objects.minutes_for(priority)
+        self.first_response_due_at = self.created_at + timedelta(minutes=first_response)
+        self.due_at = self.created_at + timedelta(minutes=resolution)
 
     def assign(self, user) -> None:
         """The one writer of the assignee: a claim, or taking the case over (on the locked row)."""

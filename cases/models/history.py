@@ -21,6 +21,7 @@ EVENT_LABELS = {
     "customer_exported": _("Personal data exported"),
     "customer_erased": _("Personal data erased"),
     "delivery_failed": _("Mail not delivered"),
+    "sla_breached": _("SLA target missed"),
 }
 
 

@@ -97,6 +97,14 @@ class NoteForm(PayloadForm):
     note = TextField(max_length=5000, required=True, label=gettext_lazy("Note"))
 
 
+class SlaBreachForm(PayloadForm):
+    """Which target a case missed (recorded by the scheduled check, `cases.sla`)."""
+
+    target = forms.ChoiceField(
+        choices=[("first_response", "first_response"), ("resolution", "resolution")]
+    )
+
+
 class SuggestedForm(TransitionForm):
     """The AI's decision on a new case (automate, route to review): the suggestion it stored
     becomes the case's current one, with the language it read and the priority its risks ask

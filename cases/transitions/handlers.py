@@ -14,10 +14,11 @@ from django.utils.translation import gettext as _
 
 from cases.background import enqueue
 from cases.blanks import blanks_in, fill, slot_label, slot_name
+from cases.mentions import mentions_in
 from cases.models import CUSTOMER, STAFF, SYSTEM, ActionKind, Attachment, Message, State
 from cases.outbound import outbound_message
 from cases.transitions.errors import InvalidPayload, TransitionConflict
-from cases.transitions.forms import NoteForm, TransitionForm
+from cases.transitions.forms import NoteForm, SlaBreachForm, TransitionForm
 from cases.transitions.step import Step
 from customers.models import ConfirmationRequest
 
@@ -51,6 +52,7 @@ def carry_out(step: Step, proposal: dict, *, author: str) -> None:
         if case.state == State.RESOLVED:
             case.resolved_at = timezone.now()
         if proposal["reply"]:
+            first_response(case)
             if case.state == State.RESOLVED:
                 # The reply carries a "did this help?" link: the customer's feedback.
                 step.issued = ConfirmationRequest.issue(
@@ -63,6 +65,7 @@ def carry_out(step: Step, proposal: dict, *, author: str) -> None:
             step.event_data["message"] = message.pk
             step.on_commit(lambda: enqueue("cases.tasks.message_send", message.pk))
         return
+    first_response(case)
     case.proposal_version += 1
     kind = ConfirmationRequest.Kind(proposal["action"])
     case.proposal = {
@@ -80,6 +83,12 @@ def carry_out(step: Step, proposal: dict, *, author: str) -> None:
     )
     step.event_data["confirmation"] = step.issued.pk
     step.event_data["proposal_version"] = case.proposal_version
+
+
+def first_response(case) -> None:
+    """The first reply or proposal to the customer: the SLA's first-response fact, once."""
+    if case.first_responded_at is None:
+        case.first_responded_at = timezone.now()
 
 
 def handle_automate(step: Step) -> None:
@@ -307,6 +316,16 @@ HANDLERS: dict[str, Callable[[Step], None]] = {
 
 def handle_note(step: Step) -> None:
     step.comment = step.data["note"]
+    if mentioned := mentions_in(step.comment, author=step.actor.user):
+        step.event_data["mentions"] = mentioned  # notified from the event (cases.notifications)
+
+
+def handle_sla_breached(step: Step) -> None:
+    """Once per target: a second run (or a second worker) finds the event on the locked case."""
+    target = step.data["target"]
+    if step.case.events.filter(name="sla_breached", data__target=target).exists():
+        raise TransitionConflict(_("This breach is recorded already."))
+    step.event_data = {"target": target}
 
 
 def handle_claim(step: Step) -> None:
@@ -359,4 +378,5 @@ ACTIONS: dict[str, Action] = {
     "message_received": Action(by=frozenset({CUSTOMER, SYSTEM}), handler=handle_recorded),
     "email_released": Action(by=frozenset({STAFF}), handler=handle_recorded),
     "delivery_failed": Action(by=frozenset({SYSTEM}), handler=handle_recorded),
+    "sla_breached": Action(by=frozenset({SYSTEM}), handler=handle_sla_breached, form=SlaBreachForm),
 }

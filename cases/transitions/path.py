@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy
 from django_fsm import can_proceed, has_transition_perm
 
 from cases.models import STAFF, TRANSITION_NAMES, Case, CaseEvent, State, transitions_of
+from cases.notifications import notify
 from cases.transitions import effects
 from cases.transitions.actors import Actor
 from cases.transitions.errors import (
@@ -134,6 +135,7 @@ def run(
         data=step.event_data,
     )
     record_case_event(event)  # webhook outbox rows, in this transaction
+    notify(event, assignee_before=before["assignee"])  # who should know, in this transaction
     for func in step.after_commit:
         transaction.on_commit(func, robust=True)
     return event

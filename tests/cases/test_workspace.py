@@ -119,6 +119,9 @@ ROUTES = {
     "review-next": ("post", "/review/next/", {}, {}, 302),
     "review-claim": ("post", "/review/{item}/claim/", {}, {}, 302),
     "set-language": ("post", "/settings/language/", {"language": "de", "next": "/"}, {}, 302),
+    "case-presence": ("post", "/cases/{ref}/presence/", {}, {}, 200),
+    "notifications": ("get", "/notifications/", {}, {}, 200),
+    "notifications-badge": ("get", "/notifications/badge/", {}, {}, 200),
 }
 POST_ONLY = [name for name, route in ROUTES.items() if route[0] == "post"]
 
