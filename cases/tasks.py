@@ -14,6 +14,13 @@ def mail_retry() -> int:
     return delivery.retry_due()
 
 
+def clear_sessions() -> None:
+    """Delete expired sessions (scheduled daily): Django keeps them until asked."""
+    from django.core.management import call_command
+
+    call_command("clearsessions")
+
+
 def close_quiet_cases() -> int:
     return jobs.close_quiet_cases()
 

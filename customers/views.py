@@ -8,17 +8,20 @@ browser is sent to a token-less address, so it is not in later logs, history or 
 """
 
 from django.conf import settings
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponseNotAllowed, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import translation
 from django.utils.log import log_response
+from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
 from cases.access import staff_required
-from cases.transitions import TransitionError
+from cases.roles import is_supervisor
+from cases.transitions import TransitionError, TransitionForbidden
 from customers.emails import render_email
 from customers.models import ConfirmationRequest, EmailOutbox, hash_token
 from customers.services import confirmation_decide
@@ -27,6 +30,14 @@ SESSION_TOKEN = "customer_link_token"  # noqa: S105 - a session key; it holds th
 SESSION_LANGUAGE = "customer_language"
 LANGUAGES = dict(settings.LANGUAGES)
 LINK_IN_LOGS = "/c/<token>/"
+STAFF_REFUSED = gettext_lazy(
+    "You are logged in as staff. Customers decide on their own link; decide on the case page."
+)
+
+
+def is_staff(user) -> bool:
+    """Anyone who works cases (or administers): their click would be recorded as the customer's."""
+    return user.is_authenticated and (user.is_superuser or user.has_perm("cases.view_case"))
 
 
 @never_cache
@@ -38,7 +49,14 @@ def customer_link(request, token):
         response = HttpResponseNotAllowed(["GET", "HEAD"])
         log_response("Method Not Allowed (%s): %s", request.method, LINK_IN_LOGS, response=response)
         return response
-    request.session[SESSION_TOKEN] = hash_token(token) if len(token) <= 100 else ""
+    digest = hash_token(token) if len(token) <= 100 else ""
+    confirmation = ConfirmationRequest.objects.for_digest(digest) if digest else None
+    if confirmation is None:
+        # A probe or a mistyped link: answered without creating a session (no row per probe).
+        language = page_language(request, None)
+        with translation.override(language):
+            return render_page(request, None, "unknown", 404, language)
+    request.session[SESSION_TOKEN] = digest
     return HttpResponseRedirect(reverse("customer-page"))
 
 
@@ -87,6 +105,10 @@ def customer_page(request):
             if page != "open":
                 status = 409 if page == "decided" else status
                 return render_page(request, confirmation, page, status, language)
+            if is_staff(request.user):
+                # Customers decide on their own link; staff decide on the case page, as staff.
+                error = TransitionForbidden(STAFF_REFUSED)
+                return render_page(request, confirmation, page, 403, language, error=error)
             try:
                 confirmation_decide(
                     confirmation=confirmation,
@@ -119,9 +141,12 @@ def render_page(request, confirmation, page, status, language, error=None):
 
 @staff_required
 def outbox(request):
-    """The demo's mailbox: without EMAIL_HOST, customer mail is listed here for staff."""
+    """The demo's mailbox: without EMAIL_HOST, customer mail is listed here for supervisors
+    (its links decide for the customer: not every colleague should hold them)."""
     if settings.EMAIL_HOST:
         raise Http404("Mail goes out through SMTP.")
+    if not is_supervisor(request.user):
+        raise PermissionDenied
     rows = EmailOutbox.objects.select_related("case__customer", "confirmation")[:50]
     emails = [(row, render_email(row)) for row in rows]
     return render(request, "customers/outbox.html", {"emails": emails})

@@ -86,6 +86,8 @@ def decide(django_capture_on_commit_callbacks):
 
 def open_link(client: Client, token: str, **extra):
     response = client.get(link_path(token), **extra)
+    if response.status_code == 404:
+        return response  # no link of ours: answered at once, without a session
     assert response.status_code == 302
     assert response["Location"] == PAGE  # the token is gone from the address bar
     return client.get(PAGE, **extra)
@@ -626,3 +628,38 @@ def test_a_decision_is_recorded_once_through_the_service_too(
     with pytest.raises(TransitionConflict):
         confirmation_decide(confirmation=confirmation, decision="accept", option=OPTIONS[0]["id"])
     assert CaseEvent.objects.filter(case=case, name="customer_accept").count() == 1
+
+
+# Probes, staff sessions and the demo's outbox (issue 14).
+
+
+def test_probing_random_links_creates_no_session(db, client):
+    from django.contrib.sessions.models import Session
+
+    for number in range(50):
+        response = client.get(link_path(f"probe-{number:02d}-{'x' * 30}"))
+        assert response.status_code == 404
+        assert "<h1>This link is not valid</h1>" in response.content.decode()
+    assert Session.objects.count() == 0 and "sessionid" not in client.cookies
+
+
+def test_a_decision_from_a_staff_session_is_refused_and_changes_nothing(ask, decide, agent):
+    case, _confirmation, token = ask()
+    client = Client()
+    client.force_login(agent)
+    open_link(client, token)
+    before = snapshot(case)
+    response = decide(client, decision="accept", option=OPTIONS[0]["id"])
+    assert response.status_code == 403
+    assert (
+        "You are logged in as staff. Customers decide on their own link; decide on the case page."
+        in response.content.decode()
+    )
+    assert snapshot(case) == before
+
+
+def test_the_demo_outbox_with_its_live_links_is_for_supervisors(db, client, agent, supervisor):
+    client.force_login(agent)
+    assert client.get("/outbox/").status_code == 403
+    client.force_login(supervisor)
+    assert client.get("/outbox/").status_code == 200
