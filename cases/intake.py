@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from django.db import IntegrityError, transaction
 from django_fsm import can_proceed
 
+from cases.mail.attachments import BIDI_AND_INVISIBLE
 from cases.models import Attachment, Case, Message, State
 from cases.transitions import Actor, case_record, case_transition
 from customers.models import Customer, EmailOutbox
@@ -48,7 +49,10 @@ def message_receive(
     `automatic` names why a message is machine-made (an auto-reply, a bounce): it is stored on
     the case it belongs to, but reopens nothing, opens no follow-up and is never suggested on.
     `attachments` are `cases.mail.attachments.ParsedAttachment`s; their files are written here.
+    Names and subjects lose bidi controls and invisible characters: "Bob\u202egnp.exe" would
+    read differently from what it is.
     """
+    subject, from_name = one_line_text(subject), one_line_text(from_name)
     if external_id:
         existing = (
             Message.objects.filter(channel=channel, external_id=external_id)
@@ -106,6 +110,11 @@ def message_receive(
         Attachment.discard(written)  # rolled back: no file without its row
         raise
     return Intake(case, message, created=True)
+
+
+def one_line_text(value: str) -> str:
+    """A name or a subject as it reads: no direction overrides, no zero-width characters."""
+    return " ".join(BIDI_AND_INVISIBLE.sub("", value or "").split())
 
 
 def thread_case(customer: Customer, subject: str, in_reply_to: str, references: str):

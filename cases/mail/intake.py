@@ -9,8 +9,12 @@ raises only when nothing could be stored at all (the database is down), so that 
 
 import hashlib
 import logging
+import re
 from dataclasses import dataclass
 from datetime import timedelta
+from email import policy
+from email.parser import BytesHeaderParser
+from email.utils import parseaddr
 
 from django.conf import settings
 from django.db import DatabaseError, IntegrityError, InterfaceError, OperationalError, transaction
@@ -64,9 +68,10 @@ def email_ingest(
     try:
         parsed = email_parse(raw)
     except Unparseable as error:
-        return quarantine(
-            raw, error.reason, source=source, sender=error.sender, subject=error.subject
-        )
+        sender, subject = error.sender, error.subject
+        if not (sender or subject):
+            sender, subject = peek(raw)  # refused on its raw size: still say who and what
+        return quarantine(raw, error.reason, source=source, sender=sender, subject=subject)
     except Exception as error:
         # A parser bug must not stop the mailbox: this mail waits in quarantine, the rest goes on.
         logger.exception("email parser failed on a %d-byte mail from %s", len(raw), source)
@@ -180,6 +185,22 @@ def over_rate_limit(sender: str) -> bool:
         return True
     held = QuarantinedEmail.objects.filter(sender=sender, received_at__gte=since).count()
     return stored + held >= limit
+
+
+PEEK = 64 * 1024
+
+
+def peek(raw: bytes) -> tuple[str, str]:
+    """From's address and the Subject from a mail's first header lines, for a mail refused
+    before it was parsed (too big, too many parts); ("", "") if they cannot be read."""
+    head = re.split(rb"\r?\n\r?\n", raw[:PEEK], maxsplit=1)[0]
+    try:
+        headers = BytesHeaderParser(policy=policy.default).parsebytes(head + b"\r\n\r\n")
+        sender = parseaddr(str(headers.get("from", "") or ""))[1]
+        subject = str(headers.get("subject", "") or "")
+    except Exception:  # a header too broken to read: the reason alone must do
+        return "", ""
+    return sender, subject
 
 
 def quarantine(

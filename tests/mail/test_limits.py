@@ -178,3 +178,17 @@ def test_a_supervisor_lists_attachments_without_a_download(client, supervisor):
     (stored,) = result.message.attachments.all()
     page = client.get(reverse("admin:cases_attachment_change", args=[stored.pk]))
     assert page.status_code == 200 and stored.file.name.encode() not in page.content
+
+
+@pytest.mark.parametrize(
+    ("limit", "value"),
+    [("EMAIL_MAX_BYTES", 10_000), ("EMAIL_MAX_PARTS", 1), ("EMAIL_MAX_HEADER_BYTES", 100)],
+    ids=["size", "parts", "headers"],
+)
+def test_mail_refused_on_its_raw_limits_keeps_its_sender_and_subject(settings, limit, value):
+    setattr(settings, limit, value)
+    raw = with_pdf("refused", 20_000)
+    result = email_ingest(raw, source="test")
+    assert result.status == IngestResult.QUARANTINED
+    quarantined = result.quarantine
+    assert (quarantined.sender, quarantined.subject) == ("ada@example.com", "Where is my order?")

@@ -56,3 +56,21 @@ def test_a_customer_link_with_a_nul_in_the_comment_is_a_400_without_login(client
 def test_ordinary_text_passes(client, agent):
     client.force_login(agent)
     assert client.get("/?q=Müller%20%E2%82%AC").status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("name", "subject", "shown_name", "shown_subject"),
+    [
+        ("Bob\u202egnp.exe", "Invoice\u202e fdp.exe", "Bobgnp.exe", "Invoice fdp.exe"),
+        ("Ann\u200b Lee", "Re:\u2066 refund\u2069", "Ann Lee", "Re: refund"),
+        ("Müller", "Größe ändern", "Müller", "Größe ändern"),
+    ],
+)
+def test_names_and_subjects_lose_direction_overrides(db, name, subject, shown_name, shown_subject):
+    from cases.intake import message_receive
+
+    intake = message_receive(
+        from_email="x@example.com", from_name=name, subject=subject, body="Hello"
+    )
+    assert (intake.case.customer.name, intake.case.subject) == (shown_name, shown_subject)
+    assert intake.message.subject == shown_subject
