@@ -10,6 +10,7 @@ show it where the person typed; their path and query are still guarded here.
 
 import re
 
+from django.conf import settings
 from django.http import HttpResponseBadRequest
 from django.utils.html import escape
 from django.utils.translation import gettext as _
@@ -53,3 +54,15 @@ class UnstorableTextMiddleware:
                 content_type="text/html; charset=utf-8",
             )
         return self.get_response(request)
+
+
+class PermissionsPolicyMiddleware:
+    """No camera, microphone, location or payment for any page (settings.PERMISSIONS_POLICY)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        response.setdefault("Permissions-Policy", settings.PERMISSIONS_POLICY)
+        return response

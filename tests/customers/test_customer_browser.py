@@ -43,8 +43,11 @@ def open_link(page: Page, live_server, link: str, status: int = 200):
     assert link.startswith(live_server.url + "/c/")
     response = page.goto(link)
     assert response.status == status
-    expect(page).to_have_url(f"{live_server.url}/c/")  # the token left the address bar
-    assert response.request.redirected_from.url == link
+    if status == 404:  # no link of ours: answered where it is, without a session
+        assert response.request.redirected_from is None
+    else:
+        expect(page).to_have_url(f"{live_server.url}/c/")  # the token left the address bar
+        assert response.request.redirected_from.url == link
     fits_a_phone(page)
     return response
 
@@ -292,7 +295,8 @@ def test_refused_links_each_have_a_clear_page(live_server, page: Page, smtp, art
             expect(page.locator("body")).not_to_contain_text(case.reference)
             expect(page.locator("body")).not_to_contain_text(case.customer.name)
         shoot(page, artifacts_dir, kind)
-        assert page.goto(f"{live_server.url}/c/?lang=de").status == status
+        here = link if kind == "unknown" else f"{live_server.url}/c/"
+        assert page.goto(f"{here}?lang=de").status == status
         expect(page.locator("html")).to_have_attribute("lang", "de")
         expect(page.get_by_role("heading", level=1)).to_have_text(german)
         page.goto(f"{live_server.url}/c/?lang=en")
