@@ -1,9 +1,9 @@
 from django.contrib import admin, messages
-from django.db.models import Subquery
+from django.db.models import Count, Subquery
 from django.utils.translation import gettext_lazy as _
 from django_fsm.admin import FSMAdminMixin
 
-from cases.models import STAFF, Case, CaseEvent, Message, WebhookDelivery
+from cases.models import STAFF, Case, CaseEvent, Message, Tag, WebhookDelivery
 from cases.readonly_admin import ReadOnlyAdmin, ReadOnlyInline
 from cases.transitions import Actor, TransitionError, case_transition
 
@@ -205,3 +205,19 @@ class WebhookDeliveryAdmin(ReadOnlyAdmin):
 
 # Quarantined mail and attachments (email in).
 from cases.mail import admin as mail_admin  # noqa: E402, F401
+
+
+@admin.register(Tag)
+class TagAdmin(admin.ModelAdmin):
+    """Supervisors keep the tags that agents put on cases (docs/bulk.md)."""
+
+    list_display = ["name", "colour", "case_count"]
+    search_fields = ["name"]
+    exclude = ["cases"]  # set on the case page and in bulk, each time with an event
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(case_count=Count("cases"))
+
+    @admin.display(description=_("Cases"), ordering="case_count")
+    def case_count(self, tag):
+        return tag.case_count

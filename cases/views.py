@@ -32,6 +32,7 @@ from cases.models import (
     StaffProfile,
     transitions_of,
 )
+from cases.organising import case_organising, rows_tagged, toolbar_context
 from cases.presenters import (
     QUEUE_COLUMNS,
     action_forms,
@@ -64,7 +65,7 @@ def queue(request):
     page = Paginator(cases, PAGE_SIZE).get_page(request.GET.get("page"))  # counts without joins
     context = {
         "page": page,
-        "rows": queue_rows(page.object_list.values(*QUEUE_COLUMNS), timezone.now()),
+        "rows": rows_tagged(queue_rows(page.object_list.values(*QUEUE_COLUMNS), timezone.now())),
         "filters": filters,
         "querystring": request.GET.copy(),
     }
@@ -75,6 +76,7 @@ def queue(request):
         "reason_counts": reason_counts(),
         "intents": INTENTS(),
         "latest": latest_arrival(),
+        **toolbar_context(),
     }
     return vary_on_htmx(render(request, "cases/queue.html", context))
 
@@ -132,6 +134,7 @@ def case_context(request, case: Case) -> dict:
         "timeline": timeline,
         "other_cases": case.customer.cases.exclude(pk=case.pk).order_by("-created_at")[:10],
         "from_review": request.GET.get("from") == "review" or request.POST.get("from") == "review",
+        **case_organising(case, request.user),
     }
 
 

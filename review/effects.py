@@ -81,6 +81,12 @@ def needs_review(step: Step) -> None:
     review_open(step, step.reason_codes)
 
 
+@effects.after.register("merge")
+def merge_review(step: Step) -> None:
+    """A merged duplicate needs nobody's review any more: its messages live on the kept case."""
+    review_decide(step, "merged")
+
+
 @effects.after.register("customer_accept")
 def customer_accept_learn(step: Step) -> None:
     learn(step, source=Source.CUSTOMER_ACCEPT, verdict=Verdict.CONFIRMED)

@@ -45,6 +45,7 @@ from cases.models.message import (
 from cases.models.permissions import may_decide, may_handle, may_work, nobody
 from cases.models.queries import OPEN_REVIEW_STATUSES, CaseQuerySet, open_review_items
 from cases.models.staff import StaffProfile
+from cases.models.tags import Tag
 
 __all__ = [
     "ATTACHMENT_STORAGE",
@@ -73,6 +74,7 @@ __all__ = [
     "QuarantinedEmail",
     "StaffProfile",
     "State",
+    "Tag",
     "WebhookDelivery",
     "WebhookEndpoint",
     "WebhookEvent",

@@ -15,8 +15,8 @@ from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from cases.models import ActionKind, Priority, transitions_of
-from cases.transitions.errors import InvalidPayload
+from cases.models import ActionKind, Case, Priority, State, transitions_of
+from cases.transitions.errors import InvalidPayload, TransitionConflict
 from cases.transitions.fields import (
     INTENTS,
     AdjustmentField,
@@ -245,6 +245,48 @@ class ReopenForm(CustomerDeclineForm):
         return super().payload() | {
             "reason_code": self.cleaned_data.get("reason_code") or "customer_replied"
         }
+
+
+class MergeForm(TransitionForm):
+    into = LineField(
+        max_length=20,
+        required=True,
+        label=gettext_lazy("Merge into"),
+        help_text=gettext_lazy("The reference of the case that is kept."),
+    )
+
+    @classmethod
+    def prepare(cls, case, data: dict) -> None:
+        """The kept case, locked and checked, is what the merge's guard reads."""
+        case.merged_into = merge_target(case, data["into"])
+
+
+def merge_target(case: Case, reference: str) -> Case:
+    """The kept case, locked; refused where a merge makes no sense."""
+    reference = reference.strip().upper().lstrip("#")
+    if reference == case.reference:
+        raise InvalidPayload(
+            _("A case cannot be merged into itself."), {"into": [_("Choose another case.")]}
+        )
+    target = Case.objects.select_for_update(of=("self",)).filter(reference=reference).first()
+    if target is None:
+        raise InvalidPayload(
+            _("There is no case %(reference)s.") % {"reference": reference},
+            {"into": [_("Unknown case.")]},
+        )
+    if target.customer_id != case.customer_id:
+        raise InvalidPayload(
+            _("%(reference)s belongs to another customer: only one customer's cases merge.")
+            % {"reference": reference},
+            {"into": [_("Another customer's case.")]},
+        )
+    if target.state == State.CLOSED:
+        raise TransitionConflict(
+            _("%(reference)s is closed: merge into a case that is still open.")
+            % {"reference": reference},
+            {"into": [_("Closed.")]},
+        )
+    return target
 
 
 @cache

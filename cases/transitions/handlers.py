@@ -18,7 +18,9 @@ from cases.models import CUSTOMER, STAFF, SYSTEM, ActionKind, Message, State
 from cases.outbound import outbound_message
 from cases.transitions.errors import InvalidPayload, TransitionConflict
 from cases.transitions.forms import NoteForm, TransitionForm
+from cases.transitions.merge import MergedFromForm, handle_merge, handle_merged_from
 from cases.transitions.step import Step
+from cases.transitions.tagging import AssignForm, TagForm, handle_assign, handle_tag, handle_untag
 from customers.models import ConfirmationRequest
 
 
@@ -292,6 +294,7 @@ HANDLERS: dict[str, Callable[[Step], None]] = {
     "expire": handle_expire,
     "reopen": handle_reopen,
     "close": handle_close,
+    "merge": handle_merge,
 }
 
 
@@ -351,4 +354,13 @@ ACTIONS: dict[str, Action] = {
     # Described by the core's own intake: the payload is the event's data as it is.
     "message_received": Action(by=frozenset({CUSTOMER, SYSTEM}), handler=handle_recorded),
     "email_released": Action(by=frozenset({STAFF}), handler=handle_recorded),
+    # Organising cases (docs/bulk.md): tags, assignment to a colleague, the kept side of a merge.
+    "tag": Action(by=frozenset({STAFF}), handler=handle_tag, form=TagForm, event_name="tagged"),
+    "untag": Action(
+        by=frozenset({STAFF}), handler=handle_untag, form=TagForm, event_name="untagged"
+    ),
+    "assign": Action(
+        by=frozenset({STAFF}), handler=handle_assign, form=AssignForm, event_name="assigned"
+    ),
+    "merged_from": Action(by=frozenset({STAFF}), handler=handle_merged_from, form=MergedFromForm),
 }
