@@ -168,15 +168,30 @@ class CaseTagsSerializer(serializers.Serializer):
     tags = serializers.ListField(child=serializers.CharField())
 
 
+class TagFilterSerializer(serializers.Serializer):
+    q = serializers.CharField(max_length=40, required=False, allow_blank=True)
+
+
 @extend_schema(
-    responses={200: TagSerializer(many=True), **errors(401, 403)},
+    parameters=[
+        OpenApiParameter(
+            "q",
+            {"type": "string", "maxLength": 40},
+            OpenApiParameter.QUERY,
+            description="Only tags whose name contains this (any case).",
+        )
+    ],
+    responses={200: TagSerializer(many=True), **errors(400, 401, 403)},
     description="The tags (supervisors keep them in the admin).",
     operation_id="v1_tags_list",
 )
 @api_view(["GET"])
 @permission_classes([permissions.IsAuthenticated, CanViewCases])
 def tags_list(request):
-    return Response(TagSerializer(Tag.objects.all(), many=True).data)
+    given = TagFilterSerializer(data={k: v for k, v in request.query_params.items() if k == "q"})
+    given.is_valid(raise_exception=True)
+    tags = Tag.objects.filter(name__icontains=given.validated_data.get("q", ""))
+    return Response(TagSerializer(tags, many=True).data)
 
 
 @extend_schema(

@@ -214,10 +214,14 @@ class CaseSerializer(CaseListSerializer):
     duplicate_of = serializers.SlugRelatedField(
         slug_field="reference",
         read_only=True,
+        allow_null=True,
         help_text="The case intake found this one repeats (a possible duplicate to merge).",
     )
     merged_into = serializers.SlugRelatedField(
-        slug_field="reference", read_only=True, help_text="The case this one was merged into."
+        slug_field="reference",
+        read_only=True,
+        allow_null=True,
+        help_text="The case this one was merged into.",
     )
 
     class Meta(CaseListSerializer.Meta):

@@ -131,4 +131,7 @@ def test_the_api_keeps_to_its_schema_and_never_fails(
     assert not failures, "\n\n".join(failures)
     print({label: dict(counts) for label, counts in statuses.items()})
     # The fuzzing reached the code behind each operation, not only its 404s and 400s.
-    assert all(any(200 <= code < 300 for code in counts) for counts in statuses.values()), statuses
+    # A merge needs a body naming another open case of the same customer, which random data
+    # never hits: its 200 is tested in tests/api/test_bulk_api.py.
+    reached = {k: v for k, v in statuses.items() if k != "POST /api/v1/cases/{reference}/merge/"}
+    assert all(any(200 <= code < 300 for code in counts) for counts in reached.values()), statuses
