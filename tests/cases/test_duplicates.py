@@ -271,3 +271,21 @@ def test_earlier_duplicate_ignores_the_case_itself(db):
     MessageFactory(case=case, text="Same text")
     assert earlier_duplicate(case.customer, "same text", exclude=case) is None
     assert earlier_duplicate(case.customer, "same text") == case
+
+
+def mail(message_id: str, body: str) -> bytes:
+    return (
+        "From: Ada Lovelace <ada@example.com>\r\nTo: support@example.com\r\n"
+        f"Subject: My order\r\nMessage-ID: <{message_id}@example.com>\r\n"
+        f"Content-Type: text/plain; charset=utf-8\r\n\r\n{body}\r\n"
+    ).encode()
+
+
+def test_the_same_email_sent_twice_is_marked_on_the_mail_path_too(db):
+    from cases.mail.intake import email_ingest
+
+    first = email_ingest(mail("one", "Where is my order 123456?"), source="test").case
+    again = email_ingest(mail("one", "Where is my order 123456?"), source="test").case
+    second = email_ingest(mail("two", "Where is my order  123456?"), source="test").case
+    assert again == first  # the same Message-ID is one message (not a duplicate case)
+    assert (first.duplicate_of, second.duplicate_of) == (None, first)
