@@ -14,11 +14,10 @@ from django.views.decorators.http import require_POST
 
 from cases.access import staff_required
 from cases.bulk import cases_bulk
-from cases.duplicates import case_merge
 from cases.organising import rows_tagged
 from cases.presenters import QUEUE_COLUMNS, queue_rows
 from cases.selectors import queue_cases, queue_filters
-from cases.transitions import Actor, InvalidPayload
+from cases.transitions import Actor, InvalidPayload, case_transition
 from cases.views import PAGE_SIZE, after_action, case_act, on_case, vary_on_htmx
 
 
@@ -93,20 +92,12 @@ def case_tag(request, reference):
 @staff_required
 def case_merge_view(request, reference):
     """Merge this case into the one it repeats; the page shows it closed, or why not."""
-    into = request.POST.get("into", "")
-    event = on_case(
-        request,
-        reference,
-        merge_path,
-        actor=Actor.staff(request.user),
-        into=into,
-        comment=request.POST.get("comment", ""),
-    )
+    payload = {
+        k: request.POST[k] for k in ("into", "comment", "expected_state") if k in request.POST
+    }
+    actor = Actor.staff(request.user)
+    event = on_case(request, reference, case_transition, name="merge", actor=actor, payload=payload)
     if isinstance(event, HttpResponse):
         return event
     done = _("Merged into %(into)s: its messages are there now.") % {"into": event.data["into"]}
     return after_action(request, reference, case=event.case, done=done)
-
-
-def merge_path(*, reference, actor, into, comment):
-    return case_merge(reference=reference, into=into, actor=actor, comment=comment)

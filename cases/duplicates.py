@@ -2,9 +2,8 @@
 
 Intake (`cases.intake.message_receive`) marks a new case that repeats a recent one
 (`Case.duplicate_of`); the AI's routing (review) then sends it to a person instead of
-answering it a second time, and the case page offers to merge it. `case_merge` merges, through
-the one path: the duplicate's `merge` closes it and moves its messages, and the kept case
-records `merged_from`, in one transaction.
+answering it a second time, and the case page offers to merge it (the transition `merge`,
+cases/transitions/merge.py).
 """
 
 import re
@@ -13,11 +12,9 @@ from datetime import timedelta
 from difflib import SequenceMatcher
 
 from django.conf import settings
-from django.db import transaction
 from django.utils import timezone
 
-from cases.models import Case, CaseEvent, Message, State
-from cases.transitions import Actor, case_record, case_transition
+from cases.models import Case, Message, State
 
 # Conservative on purpose: a false "duplicate" only asks a person to look, but a merge the
 # agent trusts blindly would hide a different request. Nearly equal means a few characters
@@ -81,25 +78,3 @@ def suggested_merge(case: Case):
     if original.state == State.CLOSED or original.customer_id != case.customer_id:
         return None
     return original
-
-
-def case_merge(*, reference: str, into: str, actor: Actor, comment: str = "") -> CaseEvent:
-    """Merge the case `reference` into the case `into`; the duplicate's `merge` event.
-
-    Both events or neither: the duplicate's refusal (another customer, a closed target, the
-    customer deciding on a link) leaves both cases as they were.
-    """
-    with transaction.atomic():
-        event = case_transition(
-            reference=reference,
-            name="merge",
-            actor=actor,
-            payload={"into": into, "comment": comment},
-        )
-        case_record(
-            case=event.case.merged_into_id,
-            name="merged_from",
-            actor=actor,
-            payload={"source": event.case.reference, "messages": str(event.data["messages"])},
-        )
-    return event

@@ -13,11 +13,10 @@ from cases.api.permissions import CanViewCases
 from cases.api.serializers import CaseSerializer
 from cases.api.views import CaseViewSet
 from cases.bulk import BULK_ACTIONS, MAX_CASES, cases_bulk
-from cases.duplicates import case_merge
 from cases.idempotency import PARAMETER as IDEMPOTENCY_KEY
 from cases.idempotency import idempotent
 from cases.models import Case, Tag
-from cases.transitions import Actor, TransitionError, case_record
+from cases.transitions import Actor, TransitionError, case_record, case_transition
 
 REFERENCE = OpenApiParameter(
     "reference",
@@ -139,11 +138,11 @@ def case_merge_api(request, reference):
     given = MergeRequestSerializer(data=request.data)
     given.is_valid(raise_exception=True)
     try:
-        case_merge(
-            reference=case.reference,
-            into=given.validated_data["into"],
+        case_transition(
+            case=case.pk,
+            name="merge",
             actor=Actor.staff(request.user),
-            comment=given.validated_data.get("comment", ""),
+            payload=dict(given.validated_data),
         )
     except TransitionError as error:
         return error_response(error)

@@ -11,6 +11,7 @@ from functools import cache
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.db import OperationalError, transaction
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -268,7 +269,18 @@ def merge_target(case: Case, reference: str) -> Case:
         raise InvalidPayload(
             _("A case cannot be merged into itself."), {"into": [_("Choose another case.")]}
         )
-    target = Case.objects.select_for_update(of=("self",)).filter(reference=reference).first()
+    try:
+        # Not waiting for the lock: two cases merged into each other at once would deadlock.
+        with transaction.atomic():
+            target = (
+                Case.objects.select_for_update(of=("self",), nowait=True)
+                .filter(reference=reference)
+                .first()
+            )
+    except OperationalError:
+        raise TransitionConflict(
+            _("%(reference)s is being changed right now: try again.") % {"reference": reference}
+        ) from None
     if target is None:
         raise InvalidPayload(
             _("There is no case %(reference)s.") % {"reference": reference},

@@ -1,7 +1,8 @@
-"""Merging a duplicate: the core's work on the locked cases (cases.duplicates).
+"""Merging a duplicate: the core's work on the locked cases (docs/bulk.md).
 
 The duplicate's `merge` closes it into the case it repeats and moves its messages there (their
-attachments come with them); `merged_from` records the same merge on the kept case.
+attachments come with them); `merged_from` records the same merge on the kept case, through
+the same path and in the same transaction, whoever asks for the merge (workspace, API, admin).
 """
 
 from django.utils import timezone
@@ -27,6 +28,15 @@ def handle_merge(step: Step) -> None:
     # An unanswered "did it help?" lapses with the case, as on close.
     case.confirmations.pending().update(status=ConfirmationRequest.Status.EXPIRED)
     step.event_data = {"into": target.reference, "messages": moved}
+    # The kept case records the merge too, in this transaction: both events or neither.
+    from cases.transitions.path import case_record  # the path runs this handler
+
+    case_record(
+        case=target,
+        name="merged_from",
+        actor=step.actor,
+        payload={"source": case.reference, "messages": str(moved)},
+    )
 
 
 def handle_merged_from(step: Step) -> None:

@@ -6,10 +6,16 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from cases.duplicates import case_merge, earlier_duplicate, normalised, same_text
+from cases.duplicates import earlier_duplicate, normalised, same_text
 from cases.intake import message_receive
 from cases.models import Case, CaseEvent, Message, State
-from cases.transitions import Actor, InvalidPayload, TransitionConflict, TransitionForbidden
+from cases.transitions import (
+    Actor,
+    InvalidPayload,
+    TransitionConflict,
+    TransitionForbidden,
+    case_transition,
+)
 from customers.models import ConfirmationRequest
 from review.models import ReviewItem
 from review.reasons import explain
@@ -42,6 +48,11 @@ def test_same_text_is_equal_after_normalising_or_nearly_equal_when_long(a, b, sa
 
 def receive(body, email="ada@example.com", **kwargs):
     return message_receive(from_email=email, from_name="Ada", body=body, **kwargs).case
+
+
+def case_merge(*, reference, into, actor):
+    """Merge through the one path, as the workspace and the API do."""
+    return case_transition(reference=reference, name="merge", actor=actor, payload={"into": into})
 
 
 def test_the_same_message_twice_is_marked_as_a_duplicate_of_the_first(db):
