@@ -110,11 +110,12 @@ def feedback_learn(step: Step) -> None:
     )
 
 
-@effects.after.register("claim")
+@effects.after.register("claim", "assign")
 def review_claim(step: Step) -> None:
-    """Claiming a case claims its open review item: one owner, "assigned to"."""
+    """Claiming a case (or assigning it to a colleague) claims its open review item for the
+    assignee: one owner, "assigned to"."""
     ReviewItem.objects.open().filter(case=step.case).update(
-        status=ReviewItem.Status.CLAIMED, claimed_by=step.actor.user, claimed_at=timezone.now()
+        status=ReviewItem.Status.CLAIMED, claimed_by=step.case.assignee, claimed_at=timezone.now()
     )
 
 

@@ -2,7 +2,7 @@
 
 from django.db import transaction
 from django.shortcuts import get_object_or_404
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiExample, OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import permissions, serializers
 from rest_framework.decorators import api_view, parser_classes, permission_classes
 from rest_framework.response import Response
@@ -56,6 +56,18 @@ class BulkResultSerializer(serializers.Serializer):
 
 @extend_schema(
     request=BulkRequestSerializer,
+    examples=[
+        OpenApiExample(
+            "Close with a reason",
+            value={"references": ["K7M2ABCD", "P3QR4STU"], "action": "close", "reason": "Done"},
+            request_only=True,
+        ),
+        OpenApiExample(
+            "Assign to me",
+            value={"references": ["K7M2ABCD"], "action": "assign_me"},
+            request_only=True,
+        ),
+    ],
     parameters=[IDEMPOTENCY_KEY],
     responses={
         200: OpenApiResponse(
@@ -202,6 +214,7 @@ def tags_list(request):
 @extend_schema(
     methods=["PUT"],
     request=TagsSetSerializer,
+    examples=[OpenApiExample("No tags", value={"tags": []}, request_only=True)],
     parameters=[REFERENCE],
     responses={
         200: CaseTagsSerializer,

@@ -1,5 +1,6 @@
 """Tags that agents put on cases and filter the queue by; supervisors keep the list (admin)."""
 
+from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
@@ -20,6 +21,8 @@ class Tag(models.Model):
         max_length=7,
         blank=True,
         help_text=_("A CSS colour such as #2a6fdb; empty for the default."),
+        # Printed into a style attribute: only a hex colour, nothing else.
+        validators=[RegexValidator(r"^#[0-9a-fA-F]{6}$", _("A colour such as #2a6fdb."))],
     )
     cases = models.ManyToManyField(Case, related_name="tags", blank=True)
 

@@ -182,6 +182,21 @@ def test_a_lost_race_names_who_was_first(db, agent, agent2, monkeypatch):
     assert outcome.message.endswith(": the case is now Closed.")
 
 
+def test_assigning_to_a_colleague_gives_them_the_review_item_too(db, agent, agent2):
+    from review.models import ReviewItem
+
+    case = case_in(State.IN_REVIEW)
+    item = ReviewItem.objects.create(case=case, suggestion=case.current_suggestion)
+    cases_bulk(
+        references=[case.reference], action="assign", actor=Actor.staff(agent), assignee="agent2"
+    )
+    item.refresh_from_db()
+    case.refresh_from_db()
+    assert (case.assignee, item.status, item.claimed_by) == (agent2, "claimed", agent2)
+    event = CaseEvent.objects.get(case=case)
+    assert (event.name, event.data, event.actor_user) == ("assigned", {"assignee": "agent2"}, agent)
+
+
 BAD = [
     ({"action": "delete", "references": ["A"]}, "Unknown bulk action delete."),
     ({"action": "close", "references": []}, "Choose at least one case."),
@@ -356,3 +371,10 @@ def test_a_colleague_list_offers_people_who_work_cases(client, agent, agent2, in
     content = client.get("/").content.decode()
     assert '<option value="agent2">agent2</option>' in content
     assert "integrator</option>" not in content and "former</option>" not in content
+
+
+def test_a_tag_colour_is_a_hex_colour_only(client, supervisor):
+    login(client, supervisor)
+    response = client.post("/admin/cases/tag/add/", {"name": "X", "colour": "red;x:y"})
+    assert "A colour such as #2a6fdb." in response.content.decode()
+    assert not Tag.objects.exists()
