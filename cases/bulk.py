@@ -5,6 +5,7 @@ Every case gets its own transition or recorded action, in its own transaction: o
 case's outcome is reported by its reference.
 """
 
+import re
 from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
@@ -21,6 +22,7 @@ from cases.transitions import (
 )
 
 MAX_CASES = 100
+REFERENCE = re.compile(r"[0-9A-Z]{1,20}")
 
 # Action → (the path's function, transition or action name, what it needs besides the case).
 BULK_ACTIONS = {
@@ -63,7 +65,9 @@ def bulk_check(action: str, references, fields: dict) -> list[str]:
             _("references must be a list of case references."),
             {"references": [_("A list of references.")]},
         )
-    wanted = list(dict.fromkeys(r.strip().upper().lstrip("#") for r in references if r.strip()))
+    wanted = list(
+        dict.fromkeys(r.strip().upper().lstrip("#")[:20] for r in references if r.strip())
+    )
     if not wanted:
         raise InvalidPayload(_("Choose at least one case."), {"references": [_("Empty.")]})
     if len(wanted) > MAX_CASES:
@@ -88,7 +92,9 @@ def cases_bulk(*, references, action: str, actor: Actor, **fields) -> list[Outco
     payload = {key: fields[key].strip() for key in needs}
     if name == "close":
         payload = {"comment": payload.pop("reason")}  # close keeps its reason as the comment
-    seen = {c.reference: c for c in Case.objects.filter(reference__in=wanted)}
+    # Only what can be a reference is looked up (a NUL byte would not even reach the database).
+    lookup = [ref for ref in wanted if REFERENCE.fullmatch(ref)]
+    seen = {c.reference: c for c in Case.objects.filter(reference__in=lookup)}
     return [one(seen.get(ref), ref, path, name, actor, payload) for ref in wanted]
 
 

@@ -29,13 +29,8 @@ def handle_merge(step: Step) -> None:
     case.confirmations.pending().update(status=ConfirmationRequest.Status.EXPIRED)
     step.event_data = {"into": target.reference, "messages": moved}
     # The kept case records the merge too, in this transaction: both events or neither.
-    from cases.transitions.path import case_record  # the path runs this handler
-
-    case_record(
-        case=target,
-        name="merged_from",
-        actor=step.actor,
-        payload={"source": case.reference, "messages": str(moved)},
+    step.records_elsewhere.append(
+        (target, "merged_from", {"source": case.reference, "messages": str(moved)})
     )
 
 

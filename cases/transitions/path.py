@@ -134,6 +134,8 @@ def run(
         data=step.event_data,
     )
     record_case_event(event)  # webhook outbox rows, in this transaction
+    for other, name, payload in step.records_elsewhere:
+        case_record(case=other, name=name, actor=step.actor, payload=payload)
     for func in step.after_commit:
         transaction.on_commit(func, robust=True)
     return event

@@ -197,6 +197,17 @@ def test_assigning_to_a_colleague_gives_them_the_review_item_too(db, agent, agen
     assert (event.name, event.data, event.actor_user) == ("assigned", {"assignee": "agent2"}, agent)
 
 
+def test_what_cannot_be_a_reference_is_no_such_case(db, agent):
+    outcomes = cases_bulk(
+        references=["AB\x00CD", "x" * 500, "#ab-cd"], action="assign_me", actor=Actor.staff(agent)
+    )
+    assert [(o.reference, o.status) for o in outcomes] == [
+        ("AB\x00CD", 404),
+        ("X" * 20, 404),
+        ("AB-CD", 404),
+    ]
+
+
 BAD = [
     ({"action": "delete", "references": ["A"]}, "Unknown bulk action delete."),
     ({"action": "close", "references": []}, "Choose at least one case."),
