@@ -371,6 +371,9 @@ CONFIRMATION_TTL_DAYS = {
 REMINDER_HOURS_BEFORE = envint("REMINDER_HOURS_BEFORE", 24)
 # Resolved cases without news are closed after this many days by a scheduled job.
 CLOSE_AFTER_DAYS = envint("CLOSE_AFTER_DAYS", 7)
+# A new case that repeats one of the same customer's cases from the last N hours is marked as a
+# possible duplicate: a person decides, the AI does not answer it twice (docs/bulk.md).
+DUPLICATE_WINDOW_HOURS = envint("DUPLICATE_WINDOW_HOURS", 24)
 # Webhooks (docs/api.md): each POST times out after WEBHOOK_TIMEOUT seconds; a failed one is
 # retried after WEBHOOK_BACKOFF_SECONDS * 2^(attempt-1), and marked failed after the last attempt.
 WEBHOOK_TIMEOUT = envint("WEBHOOK_TIMEOUT", 10)

@@ -1,5 +1,5 @@
 from django.contrib import admin, messages
-from django.db.models import Subquery
+from django.db.models import Count, Subquery
 from django.utils.translation import gettext_lazy as _
 from django_fsm.admin import FSMAdminMixin
 
@@ -11,6 +11,7 @@ from cases.models import (
     Message,
     Priority,
     SlaTarget,
+    Tag,
     WebhookDelivery,
 )
 from cases.readonly_admin import ReadOnlyAdmin, ReadOnlyInline
@@ -255,3 +256,19 @@ class SlaTargetAdmin(admin.ModelAdmin):
     def save_model(self, request, obj, form, change):
         obj.changed_by = request.user
         super().save_model(request, obj, form, change)
+
+
+@admin.register(Tag)
+class TagAdmin(admin.ModelAdmin):
+    """Supervisors keep the tags that agents put on cases (docs/bulk.md)."""
+
+    list_display = ["name", "colour", "case_count"]
+    search_fields = ["name"]
+    exclude = ["cases"]  # set on the case page and in bulk, each time with an event
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(case_count=Count("cases"))
+
+    @admin.display(description=_("Cases"), ordering="case_count")
+    def case_count(self, tag):
+        return tag.case_count

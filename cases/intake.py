@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from django.db import IntegrityError, transaction
 from django_fsm import can_proceed
 
+from cases.duplicates import earlier_duplicate
 from cases.mail.attachments import BIDI_AND_INVISIBLE
 from cases.models import Attachment, Case, Message, State
 from cases.transitions import Actor, case_record, case_transition
@@ -78,6 +79,8 @@ def message_receive(
                     previous_case=previous,
                 )
                 case.set_priority(case.priority)
+                if not automatic:  # the same thing again: a person decides, not the AI twice
+                    case.duplicate_of = earlier_duplicate(customer, engine_text or body)
                 case.save()
             message = Message.objects.create(
                 case=case,

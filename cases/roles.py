@@ -26,6 +26,11 @@ ROLES = {
         "cases.view_quarantinedemail",
         "cases.change_quarantinedemail",
         "cases.view_attachment",
+        # The tags agents put on cases (docs/bulk.md).
+        "cases.view_tag",
+        "cases.add_tag",
+        "cases.change_tag",
+        "cases.delete_tag",
         # What was sent to downstream systems.
         "cases.view_webhookdelivery",
         # Canned replies: the agents' texts, kept by supervisors.

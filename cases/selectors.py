@@ -33,6 +33,7 @@ def queue_filters(params) -> dict:
         "reason": params.get("reason", ""),
         "assigned": params.get("assigned", ""),
         "overdue": params.get("overdue", "") == "1",
+        "tag": params.get("tag", "").strip()[:40],
         "q": params.get("q", "").strip()[:100],
     }
 
@@ -40,7 +41,7 @@ def queue_filters(params) -> dict:
 def queue_cases(user, filters: dict):
     """The cases the queue lists for these filters, in queue order."""
     cases = Case.objects.all()
-    if filters["state"] in OPEN_STATES:
+    if filters["state"] in State.values:
         cases = cases.filter(state=filters["state"])
     else:
         cases = cases.filter(state__in=ACTIONABLE_STATES)
@@ -56,6 +57,8 @@ def queue_cases(user, filters: dict):
         cases = cases.filter(due_at__lt=timezone.now())
     if filters["q"]:
         cases = cases.search(filters["q"])
+    if filters["tag"]:
+        cases = cases.with_tag(filters["tag"])
     return cases.order_by("due_at", "-priority", "pk")
 
 
@@ -128,6 +131,8 @@ def api_cases(cases, given: dict):
         cases = cases.with_intent(given["intent"])
     if "reason_code" in given:
         cases = cases.with_open_review_reason(given["reason_code"])
+    if "tag" in given:
+        cases = cases.with_tag(given["tag"])
     if "assignee" in given:
         cases = cases.filter(assignee__username=given["assignee"])
     for name, lookup in RANGE_LOOKUPS.items():

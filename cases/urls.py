@@ -1,14 +1,17 @@
 from django.urls import path
 
-from cases import live_views, views
+from cases import bulk_views, live_views, views
 
 urlpatterns = [
     path("", views.queue, name="queue"),
     path("queue/news/", views.queue_news, name="queue-news"),
+    path("queue/bulk/", bulk_views.queue_bulk, name="queue-bulk"),
     path("cases/<str:reference>/", views.case_detail, name="case-page"),
     path("cases/<str:reference>/do/<str:name>/", views.case_action, name="case-action"),
     path("cases/<str:reference>/note/", views.case_note, name="case-note"),
     path("cases/<str:reference>/claim/", views.case_claim, name="case-claim"),
+    path("cases/<str:reference>/tags/", bulk_views.case_tag, name="case-tag"),
+    path("cases/<str:reference>/merge/", bulk_views.case_merge_view, name="case-merge"),
     path(
         "cases/<str:reference>/attachments/<int:pk>/",
         views.case_attachment,

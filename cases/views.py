@@ -33,6 +33,7 @@ from cases.models import (
     StaffProfile,
     transitions_of,
 )
+from cases.organising import case_organising, rows_tagged, toolbar_context
 from cases.presence import on_case as present_on
 from cases.presence import with_presence
 from cases.presenters import (
@@ -69,7 +70,8 @@ def queue(request):
     context = {
         "page": page,
         "rows": with_presence(
-            queue_rows(page.object_list.values(*QUEUE_COLUMNS), timezone.now()), request.user
+            rows_tagged(queue_rows(page.object_list.values(*QUEUE_COLUMNS), timezone.now())),
+            request.user,
         ),
         "filters": filters,
         "querystring": request.GET.copy(),
@@ -81,6 +83,7 @@ def queue(request):
         "reason_counts": reason_counts(),
         "intents": INTENTS(),
         "latest": latest_arrival(),
+        **toolbar_context(),
     }
     return vary_on_htmx(render(request, "cases/queue.html", context))
 
@@ -146,6 +149,7 @@ def case_context(request, case: Case) -> dict:
         "macro": chosen,
         "other_cases": case.customer.cases.exclude(pk=case.pk).order_by("-created_at")[:10],
         "from_review": request.GET.get("from") == "review" or request.POST.get("from") == "review",
+        **case_organising(case, request.user),
     }
 
 

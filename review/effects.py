@@ -81,6 +81,12 @@ def needs_review(step: Step) -> None:
     review_open(step, step.reason_codes)
 
 
+@effects.after.register("merge")
+def merge_review(step: Step) -> None:
+    """A merged duplicate needs nobody's review any more: its messages live on the kept case."""
+    review_decide(step, "merged")
+
+
 @effects.after.register("customer_accept")
 def customer_accept_learn(step: Step) -> None:
     learn(step, source=Source.CUSTOMER_ACCEPT, verdict=Verdict.CONFIRMED)
@@ -104,11 +110,12 @@ def feedback_learn(step: Step) -> None:
     )
 
 
-@effects.after.register("claim")
+@effects.after.register("claim", "assign")
 def review_claim(step: Step) -> None:
-    """Claiming a case claims its open review item: one owner, "assigned to"."""
+    """Claiming a case (or assigning it to a colleague) claims its open review item for the
+    assignee: one owner, "assigned to"."""
     ReviewItem.objects.open().filter(case=step.case).update(
-        status=ReviewItem.Status.CLAIMED, claimed_by=step.actor.user, claimed_at=timezone.now()
+        status=ReviewItem.Status.CLAIMED, claimed_by=step.case.assignee, claimed_at=timezone.now()
     )
 
 

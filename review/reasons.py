@@ -41,6 +41,9 @@ def explain(code: str, suggestion=None) -> str:
         "delivery_failed": _("our mail to the customer was not delivered"),
         "customer_asked_for_human": _("the customer asked to talk to a person"),
         "escalated": _("escalated by an agent"),
+        "duplicate": _(
+            "the customer sent the same message shortly before: probably a duplicate to merge"
+        ),
         "automatic_message": _(
             "an automatic email (auto-reply, bounce or mailing list): nothing is sent back"
         ),

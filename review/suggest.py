@@ -180,6 +180,10 @@ def build_suggestion(case: Case, message: Message, version, prediction: Predicti
     blanks = blanks_in(draft, *(o["label"] for o in options), *adjustment.values())
     reason_codes = list(routing.reason_codes)
     reason_codes += [f"missing_slot:{n}" for n in blanks if f"missing_slot:{n}" not in reason_codes]
+    if case.duplicate_of_id is not None:
+        # Intake found the customer said the same shortly before (cases.duplicates): a person
+        # merges or answers; the AI never answers the same message twice.
+        reason_codes.append("duplicate")
     return {
         "engine": version.engine if version else settings.ENGINE,
         "model_version": version,
@@ -195,7 +199,7 @@ def build_suggestion(case: Case, message: Message, version, prediction: Predicti
         "adjustment": adjustment,
         "draft_reply": draft,
         "language": language,
-        "automatable": routing.automatable and not blanks,
+        "automatable": routing.automatable and not blanks and case.duplicate_of_id is None,
         "reason_codes": reason_codes,
         "risk_class": routing.risk_class,
         "four_eyes": bool(intent and intent.four_eyes),

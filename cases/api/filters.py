@@ -31,6 +31,7 @@ class CaseFilterSerializer(serializers.Serializer):
     intent = serializers.SlugField(required=False, max_length=60)
     reason_code = serializers.RegexField(REASON_CODE, required=False, max_length=80)
     assignee = serializers.CharField(required=False, max_length=150)
+    tag = serializers.CharField(required=False, max_length=40)
     created_after = serializers.DateTimeField(required=False)
     created_before = serializers.DateTimeField(required=False)
     updated_after = serializers.DateTimeField(required=False)
@@ -73,6 +74,7 @@ CASE_FILTERS = [
         "suggestion's codes alone do not match.",
     ),
     parameter("assignee", {"type": "string", "maxLength": 150}, "The assignee's username (exact)."),
+    parameter("tag", {"type": "string", "maxLength": 40}, "A tag's name (any case)."),
     parameter("created_after", OpenApiTypes.DATETIME, "Created at or after (ISO 8601)."),
     parameter("created_before", OpenApiTypes.DATETIME, "Created before (ISO 8601)."),
     parameter("updated_after", OpenApiTypes.DATETIME, "Changed at or after (ISO 8601)."),

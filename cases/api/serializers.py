@@ -210,6 +210,19 @@ class CaseSerializer(CaseListSerializer):
     available_transitions = serializers.SerializerMethodField()
     events = EventSerializer(many=True)
     messages = MessageSerializer(many=True)
+    tags = serializers.SlugRelatedField(slug_field="name", many=True, read_only=True)
+    duplicate_of = serializers.SlugRelatedField(
+        slug_field="reference",
+        read_only=True,
+        allow_null=True,
+        help_text="The case intake found this one repeats (a possible duplicate to merge).",
+    )
+    merged_into = serializers.SlugRelatedField(
+        slug_field="reference",
+        read_only=True,
+        allow_null=True,
+        help_text="The case this one was merged into.",
+    )
 
     class Meta(CaseListSerializer.Meta):
         fields = [
@@ -226,6 +239,9 @@ class CaseSerializer(CaseListSerializer):
             "available_transitions",
             "events",
             "messages",
+            "tags",
+            "duplicate_of",
+            "merged_into",
         ]
         read_only_fields = fields
 

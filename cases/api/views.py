@@ -114,9 +114,10 @@ class CaseViewSet(viewsets.ReadOnlyModelViewSet):
         cases = Case.objects.select_related("customer", "assignee", "current_suggestion__intent")
         if self.action == "list":
             return cases.order_by("due_at", "pk")
-        return cases.prefetch_related(
+        return cases.select_related("duplicate_of", "merged_into").prefetch_related(
             Prefetch("events", CaseEvent.objects.select_related("actor_user")),
             "messages__attachments",
+            "tags",
         )
 
     def filter_queryset(self, queryset):

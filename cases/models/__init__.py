@@ -47,6 +47,7 @@ from cases.models.permissions import may_decide, may_handle, may_work, nobody
 from cases.models.queries import OPEN_REVIEW_STATUSES, CaseQuerySet, open_review_items
 from cases.models.sla import Notification, SlaTarget
 from cases.models.staff import StaffProfile
+from cases.models.tags import Tag
 
 __all__ = [
     "ATTACHMENT_STORAGE",
@@ -78,6 +79,7 @@ __all__ = [
     "SlaTarget",
     "StaffProfile",
     "State",
+    "Tag",
     "WebhookDelivery",
     "WebhookEndpoint",
     "WebhookEvent",

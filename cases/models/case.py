@@ -77,6 +77,13 @@ class Case(ConcurrentTransitionMixin, models.Model):
     previous_case = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.PROTECT, related_name="follow_ups"
     )
+    # Duplicates (docs/bulk.md): what intake found this case repeats, and where it was merged.
+    duplicate_of = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    merged_into = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="merged_cases"
+    )
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
     updated_at = models.DateTimeField(auto_now=True)
     resolved_at = models.DateTimeField(null=True, blank=True)
@@ -151,6 +158,10 @@ class Case(ConcurrentTransitionMixin, models.Model):
     def confirmation_deadline_passed(self) -> bool:
         pending = self.confirmations.pending().filter(proposal_version=self.proposal_version)
         return pending.exists() and not pending.filter(expires_at__gt=timezone.now()).exists()
+
+    def has_merge_target(self) -> bool:
+        """Set by the merge's form on the locked row: no case to merge into, no merge."""
+        return self.merged_into_id is not None
 
     @staticmethod
     def target_for(action: str) -> str:
@@ -357,6 +368,23 @@ class Case(ConcurrentTransitionMixin, models.Model):
         custom={"by": {STAFF, SYSTEM}, "label": _("Close")},
     )
     def close(self):
+        pass
+
+    # A duplicate closes into the case it repeats (cases.merging): not while the customer
+    # decides on a link, not before the AI has read it (new).
+    @transition(
+        field=state,
+        source=[State.IN_REVIEW, State.ESCALATED, State.IN_PROGRESS, State.RESOLVED],
+        target=State.CLOSED,
+        conditions=[has_merge_target],
+        permission=may_handle,
+        custom={
+            "by": {STAFF},
+            "label": _("Merge"),
+            "form": "cases.transitions.forms.MergeForm",
+        },
+    )
+    def merge(self):
         pass
 
 

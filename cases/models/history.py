@@ -24,6 +24,14 @@ EVENT_LABELS = {
     "sla_breached": _("SLA target missed"),
 }
 
+# Events whose words name what they concern, from their data (docs/bulk.md).
+DESCRIBED_EVENTS = {
+    "merge": _("Merged into %(into)s"),
+    "merged_from": _("Merged from %(from)s"),
+    "tagged": _("Tagged %(tag)s"),
+    "untagged": _("Tag %(tag)s removed"),
+}
+
 
 @cache
 def transition_labels() -> dict:
@@ -177,6 +185,11 @@ class CaseEvent(AppendOnlyModel):
     @property
     def label(self) -> str:
         """What happened, in words ("Route to review", "Note"); the code stays in `name`."""
+        if self.name in DESCRIBED_EVENTS:
+            try:
+                return str(DESCRIBED_EVENTS[self.name]) % self.data
+            except (KeyError, TypeError):
+                pass
         label = transition_labels().get(self.name) or EVENT_LABELS.get(self.name)
         return str(label) if label else self.name.replace("_", " ").capitalize()
 

@@ -38,6 +38,10 @@ class CaseQuerySet(models.QuerySet):
         items = open_review_items().filter(reason_codes__icontains=f'"{code}"')
         return self.filter(pk__in=items.values("case_id"))
 
+    def with_tag(self, name: str):
+        """Cases tagged `name`, whatever its case."""
+        return self.filter(tags__name__iexact=name)
+
     def with_open_reasons(self):
         """Annotate `open_reasons`: the codes of the case's open review item (at most one)."""
         items = open_review_items().filter(case=OuterRef("pk")).values("reason_codes")

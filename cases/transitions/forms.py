@@ -11,12 +11,13 @@ from functools import cache
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.db import OperationalError, transaction
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from cases.models import ActionKind, Priority, transitions_of
-from cases.transitions.errors import InvalidPayload
+from cases.models import ActionKind, Case, Priority, State, transitions_of
+from cases.transitions.errors import InvalidPayload, TransitionConflict
 from cases.transitions.fields import (
     INTENTS,
     AdjustmentField,
@@ -256,6 +257,59 @@ class ReopenForm(CustomerDeclineForm):
         return super().payload() | {
             "reason_code": self.cleaned_data.get("reason_code") or "customer_replied"
         }
+
+
+class MergeForm(TransitionForm):
+    into = LineField(
+        max_length=20,
+        required=True,
+        label=gettext_lazy("Merge into"),
+        help_text=gettext_lazy("The reference of the case that is kept."),
+    )
+
+    @classmethod
+    def prepare(cls, case, data: dict) -> None:
+        """The kept case, locked and checked, is what the merge's guard reads."""
+        case.merged_into = merge_target(case, data["into"])
+
+
+def merge_target(case: Case, reference: str) -> Case:
+    """The kept case, locked; refused where a merge makes no sense."""
+    reference = reference.strip().upper().lstrip("#")
+    if reference == case.reference:
+        raise InvalidPayload(
+            _("A case cannot be merged into itself."), {"into": [_("Choose another case.")]}
+        )
+    try:
+        # Not waiting for the lock: two cases merged into each other at once would deadlock.
+        with transaction.atomic():
+            target = (
+                Case.objects.select_for_update(of=("self",), nowait=True)
+                .filter(reference=reference)
+                .first()
+            )
+    except OperationalError:
+        raise TransitionConflict(
+            _("%(reference)s is being changed right now: try again.") % {"reference": reference}
+        ) from None
+    if target is None:
+        raise InvalidPayload(
+            _("There is no case %(reference)s.") % {"reference": reference},
+            {"into": [_("Unknown case.")]},
+        )
+    if target.customer_id != case.customer_id:
+        raise InvalidPayload(
+            _("%(reference)s belongs to another customer: only one customer's cases merge.")
+            % {"reference": reference},
+            {"into": [_("Another customer's case.")]},
+        )
+    if target.state == State.CLOSED:
+        raise TransitionConflict(
+            _("%(reference)s is closed: merge into a case that is still open.")
+            % {"reference": reference},
+            {"into": [_("Closed.")]},
+        )
+    return target
 
 
 @cache

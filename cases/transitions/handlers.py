@@ -19,7 +19,9 @@ from cases.models import CUSTOMER, STAFF, SYSTEM, ActionKind, Attachment, Messag
 from cases.outbound import outbound_message
 from cases.transitions.errors import InvalidPayload, TransitionConflict
 from cases.transitions.forms import NoteForm, SlaBreachForm, TransitionForm
+from cases.transitions.merge import MergedFromForm, handle_merge, handle_merged_from
 from cases.transitions.step import Step
+from cases.transitions.tagging import AssignForm, TagForm, handle_assign, handle_tag, handle_untag
 from customers.models import ConfirmationRequest
 
 
@@ -308,6 +310,7 @@ HANDLERS: dict[str, Callable[[Step], None]] = {
     "expire": handle_expire,
     "reopen": handle_reopen,
     "close": handle_close,
+    "merge": handle_merge,
 }
 
 
@@ -379,4 +382,13 @@ ACTIONS: dict[str, Action] = {
     "email_released": Action(by=frozenset({STAFF}), handler=handle_recorded),
     "delivery_failed": Action(by=frozenset({SYSTEM}), handler=handle_recorded),
     "sla_breached": Action(by=frozenset({SYSTEM}), handler=handle_sla_breached, form=SlaBreachForm),
+    # Organising cases (docs/bulk.md): tags, assignment to a colleague, the kept side of a merge.
+    "tag": Action(by=frozenset({STAFF}), handler=handle_tag, form=TagForm, event_name="tagged"),
+    "untag": Action(
+        by=frozenset({STAFF}), handler=handle_untag, form=TagForm, event_name="untagged"
+    ),
+    "assign": Action(
+        by=frozenset({STAFF}), handler=handle_assign, form=AssignForm, event_name="assigned"
+    ),
+    "merged_from": Action(by=frozenset({STAFF}), handler=handle_merged_from, form=MergedFromForm),
 }

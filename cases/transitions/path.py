@@ -136,6 +136,8 @@ def run(
     )
     record_case_event(event)  # webhook outbox rows, in this transaction
     notify(event, assignee_before=before["assignee"])  # who should know, in this transaction
+    for other, name, payload in step.records_elsewhere:
+        case_record(case=other, name=name, actor=step.actor, payload=payload)
     for func in step.after_commit:
         transaction.on_commit(func, robust=True)
     return event

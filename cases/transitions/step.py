@@ -38,6 +38,9 @@ class Step:
     # Whose case a supervisor decided deliberately, although it was assigned to them.
     forced_from: str = ""
     after_commit: list[Callable[[], None]] = field(default_factory=list)
+    # Actions the path records on other cases after this step's event, in this transaction,
+    # through `case_record` (a merge: `merged_from` on the kept case): (case, name, payload).
+    records_elsewhere: list[tuple] = field(default_factory=list)
 
     def hold(self, event_name: str, **data) -> None:
         """Record `event_name` instead of the transition: the case stays where it is."""

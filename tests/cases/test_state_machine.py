@@ -16,7 +16,7 @@ from cases.transitions import (
 )
 from customers.models import ConfirmationRequest
 from review.models import ReviewItem, TrainingExample
-from tests.factories import IntentFactory, UserFactory, case_in
+from tests.factories import CaseFactory, IntentFactory, UserFactory, case_in
 
 # DESIGN.md's table: transition → the states it may start from. (reopen also starts from
 # awaiting_customer: a customer who writes instead of clicking goes back to review.)
@@ -35,6 +35,8 @@ TABLE = {
     "expire": {State.AWAITING_CUSTOMER},
     "reopen": {State.RESOLVED, State.AWAITING_CUSTOMER},
     "close": {State.RESOLVED},
+    # Issue 13: a duplicate closes into the case it repeats (not new, not awaiting a decision).
+    "merge": {State.IN_REVIEW, State.ESCALATED, State.IN_PROGRESS, State.RESOLVED},
 }
 
 TARGET = {
@@ -52,6 +54,7 @@ TARGET = {
     "expire": State.IN_REVIEW,
     "reopen": State.IN_REVIEW,
     "close": State.CLOSED,
+    "merge": State.CLOSED,
 }
 
 PAYLOAD = {
@@ -61,6 +64,7 @@ PAYLOAD = {
     "propose": {"options": ["Monday", "Tuesday"]},
     "amend": {"reply": "A better reply."},
     "customer_accept": {"option": "a"},
+    "merge": {"into": "KEPT2345"},  # prepare() makes it: the same customer's open case
 }
 
 
@@ -84,6 +88,8 @@ def prepare(name, state):
     case = case_in(state, automatable=(name == "automate"))
     if name == "expire":
         case.confirmations.update(expires_at=timezone.now() - timedelta(minutes=1))
+    if name == "merge":
+        CaseFactory(customer=case.customer, state=State.IN_REVIEW, reference="KEPT2345")
     return case
 
 

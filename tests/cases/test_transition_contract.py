@@ -27,6 +27,7 @@ DECLARED = {
     "customer_accept": "CustomerAcceptForm",
     "customer_decline": "CustomerDeclineForm",
     "escalate": "EscalateForm",
+    "merge": "MergeForm",
     "propose": "ProposeForm",
     "reopen": "ReopenForm",
     "reply": "ReplyForm",

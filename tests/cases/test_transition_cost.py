@@ -18,7 +18,7 @@ from django_htmx.middleware import HtmxDetails
 from cases import views, webhooks
 from cases.models import Case, State, WebhookDelivery, WebhookEndpoint, transitions_of
 from cases.transitions import Actor, case_transition, handlers
-from tests.factories import case_in
+from tests.factories import CaseFactory, case_in
 
 HTMX = {"HTTP_HX_REQUEST": "true", "HTTP_HX_TARGET": "case-main"}
 
@@ -38,6 +38,7 @@ RUNS = [
     ("expire", State.AWAITING_CUSTOMER, {}),
     ("reopen", State.RESOLVED, {}),
     ("close", State.RESOLVED, {}),
+    ("merge", State.IN_REVIEW, {"into": "KEPT2345"}),  # prepared() makes the kept case
 ]
 
 
@@ -56,6 +57,8 @@ def prepared(name, state):
         case.confirmations.update(expires_at=timezone.now() - timedelta(minutes=1))
     if name == "close":
         Case.objects.filter(pk=case.pk).update(closed_at=None, outcome={"kept": True})
+    if name == "merge":
+        CaseFactory(customer=case.customer, state=State.IN_REVIEW, reference="KEPT2345")
     return case
 
 
@@ -193,7 +196,7 @@ def test_a_transition_reads_the_case_once_and_loads_nothing_lazily(agent):
     assert len(sent) == 5
 
 
-def test_take_over_costs_9_statements_and_16_with_the_panel(client, agent):
+def test_take_over_costs_9_statements_and_17_with_the_panel(client, agent):
     client.force_login(agent)
     warm(agent)
     client.get("/review/")  # the session's first request remembers the staff language
@@ -208,12 +211,12 @@ def test_take_over_costs_9_statements_and_16_with_the_panel(client, agent):
         counts[kind] = len(statements(captured))
     # Session, user, two permission look-ups; the transition's five; the panel's six (review
     # item, messages, their attachments, the emails to the customer, events, other cases of the
-    # customer), and the canned replies of the reply form the panel now offers. Were 13 and 19;
-    # the emails joined the conversation in issue 12, the canned replies in issue 13.
-    assert counts == {"post": 9, "htmx": 16}
+    # customer), the canned replies of the reply form the panel now offers, and the tags. Were
+    # 13 and 19; the emails joined the conversation in issue 12, canned replies and tags in 13.
+    assert counts == {"post": 9, "htmx": 17}
 
 
-def test_the_case_page_costs_12_statements(client, agent):
+def test_the_case_page_costs_13_statements(client, agent):
     client.force_login(agent)
     case = case_in(State.IN_REVIEW)
     url = f"/cases/{case.reference}/"
@@ -222,8 +225,9 @@ def test_the_case_page_costs_12_statements(client, agent):
         assert client.get(url).status_code == 200
     # Session, user, two permission look-ups, the case (with customer, assignee, suggestion
     # and intent), the open review item, intents (amend offered), messages, attachments, the
-    # emails to the customer (the conversation shows them), events, other cases of the customer.
-    assert len(statements(captured)) == 12
+    # emails to the customer (the conversation shows them), events, other cases of the customer,
+    # the tags (issue 13: all of them, marked whether the case has each).
+    assert len(statements(captured)) == 13
 
 
 # The htmx panel after a transition: the saved case rendered as it is, the same as read again.

@@ -122,6 +122,10 @@ ROUTES = {
     "case-presence": ("post", "/cases/{ref}/presence/", {}, {}, 200),
     "notifications": ("get", "/notifications/", {}, {}, 200),
     "notifications-badge": ("get", "/notifications/badge/", {}, {}, 200),
+    # Issue 13 (tests/cases/test_bulk.py): refused payloads here, so that nothing changes.
+    "queue-bulk": ("post", "/queue/bulk/", {"action": "close"}, {}, 302),
+    "case-tag": ("post", "/cases/{ref}/tags/", {"tag": "no such tag"}, {}, 302),
+    "case-merge": ("post", "/cases/{ref}/merge/", {"into": "ZZZZZZZZ"}, {}, 302),
 }
 POST_ONLY = [name for name, route in ROUTES.items() if route[0] == "post"]
 
@@ -678,7 +682,7 @@ FILTERS = [
     (lambda c: {"state": "in_review"}, {"review", "choice"}),
     (lambda c: {"state": "escalated"}, {"escalated"}),
     (lambda c: {"state": "awaiting_customer"}, {"waiting"}),
-    (lambda c: {"state": "resolved"}, ACTIONABLE),  # not a filter: closed history isn't listed
+    (lambda c: {"state": "resolved"}, {"done"}),  # every state is a filter (issue 13)
     (lambda c: {"state": "nonsense"}, ACTIONABLE),
     (lambda c: {"intent": "test_choose"}, {"choice"}),
     (lambda c: {"reason": "missing_slot:dates"}, {"choice"}),
