@@ -340,10 +340,7 @@ def test_the_queue_filters_by_tag_and_shows_the_tags(client, agent, billing):
     content = client.get("/", {"tag": "BILLING"}).content.decode()
     assert tagged.reference in content and untagged.reference not in content
     assert '<option value="Billing" selected>Billing</option>' in content
-    assert (
-        '<span class="tag case-tag">Billing</span>'
-        in content
-    )
+    assert '<span class="tag case-tag">Billing</span>' in content
 
 
 def test_the_queue_with_tags_costs_the_same_queries_for_many_rows(client, agent, billing):
