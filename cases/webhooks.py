@@ -61,7 +61,12 @@ def backoff_base() -> int:
 
 
 def event_id(kind: str, case_event: CaseEvent) -> uuid.UUID:
-    return uuid.uuid5(EVENT_NAMESPACE, f"{kind}:{case_event.pk}")
+    """The same for every endpoint and retry of this event; unique across installations and
+    restores: the database id alone repeats (another installation, a restored backup), so the
+    installation (a digest of its secret key) and the event's time go into it too."""
+    installation = hashlib.sha256(settings.SECRET_KEY.encode()).hexdigest()[:16]
+    when = case_event.created_at.isoformat() if case_event.created_at else ""
+    return uuid.uuid5(EVENT_NAMESPACE, f"{installation}:{kind}:{case_event.pk}:{when}")
 
 
 # Which event types any active endpoint subscribes to, remembered per process for

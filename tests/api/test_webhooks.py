@@ -418,3 +418,20 @@ def test_two_delivery_runs_at_once_send_each_event_once(postgres, receiver, agen
     assert all(r["sent"] > 0 for r in results)  # both worked, on different rows
     assert set(WebhookDelivery.objects.values_list("status", flat=True)) == {"sent"}
     assert all(signature_ok(r) for r in receiver.requests)
+
+
+def test_a_webhook_id_is_not_repeated_by_another_installation_or_a_restore(settings, db):
+    from types import SimpleNamespace
+
+    from django.utils import timezone
+
+    from cases.webhooks import event_id
+
+    now = timezone.now()
+    event = SimpleNamespace(pk=7, created_at=now)
+    first = event_id("case.transitioned", event)
+    assert event_id("case.transitioned", event) == first  # the same on every retry
+    restored = SimpleNamespace(pk=7, created_at=now + timezone.timedelta(days=1))
+    assert event_id("case.transitioned", restored) != first  # a restore reuses the id 7
+    settings.SECRET_KEY = "another installation " + "x" * 40
+    assert event_id("case.transitioned", event) != first
