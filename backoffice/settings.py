@@ -311,6 +311,9 @@ Q_CLUSTER = {
     "poll": 0.5,
     "save_limit": 1000,
     "label": "Tasks",
+    # django-q2 reads Q_CLUSTER_NAME from the environment to name a cluster, and then looks for
+    # its own settings here: none, every cluster runs with the settings above.
+    "ALT_CLUSTERS": {},
 }
 if Q_CLUSTER["retry"] <= Q_CLUSTER["timeout"]:
     raise ImproperlyConfigured("Q_RETRY must be greater than Q_TIMEOUT")

@@ -68,3 +68,24 @@ def test_migrate_creates_the_database_caches_table(settings):
     finally:
         with connection.cursor() as cursor:
             cursor.execute("DROP TABLE IF EXISTS cache")
+
+
+def test_a_named_cluster_starts_with_the_common_settings():
+    """Q_CLUSTER_NAME (django-q2's way to tell clusters apart) no longer fails at start."""
+    code = (
+        "import django; django.setup(); from django_q.conf import Conf; "
+        "print(Conf.CLUSTER_NAME, Conf.WORKERS)"
+    )
+    environment = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "backoffice.settings",
+        "SECRET_KEY": "x" * 50,
+        "DEBUG": "0",
+        "Q_CLUSTER_NAME": "node-b",
+        "Q_WORKERS": "3",
+    }
+    done = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, env=environment, capture_output=True, text=True
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == ["node-b", "3"]
