@@ -1,6 +1,6 @@
 from django.urls import path
 
-from cases import views
+from cases import customer_views, views
 
 urlpatterns = [
     path("", views.queue, name="queue"),
@@ -14,5 +14,6 @@ urlpatterns = [
         views.case_attachment,
         name="case-attachment",
     ),
+    path("customers/<int:pk>/", customer_views.customer_detail, name="customer-page"),
     path("settings/language/", views.set_language, name="set-language"),
 ]

@@ -30,10 +30,12 @@ from cases.models import (
     Attachment,
     Case,
     StaffProfile,
+    State,
     transitions_of,
 )
 from cases.presenters import (
     QUEUE_COLUMNS,
+    search_columns,
     action_forms,
     conversation,
     draft_blanks,
@@ -62,9 +64,10 @@ def queue(request):
     filters = queue_filters(request.GET)
     cases = queue_cases(request.user, filters).with_open_reasons()
     page = Paginator(cases, PAGE_SIZE).get_page(request.GET.get("page"))  # counts without joins
+    columns = QUEUE_COLUMNS + (search_columns() if filters["q"] else ())
     context = {
         "page": page,
-        "rows": queue_rows(page.object_list.values(*QUEUE_COLUMNS), timezone.now()),
+        "rows": queue_rows(page.object_list.values(*columns), timezone.now()),
         "filters": filters,
         "querystring": request.GET.copy(),
     }
@@ -74,6 +77,7 @@ def queue(request):
         "state_counts": state_counts(),
         "reason_counts": reason_counts(),
         "intents": INTENTS(),
+        "states": State.choices,
         "latest": latest_arrival(),
     }
     return vary_on_htmx(render(request, "cases/queue.html", context))
