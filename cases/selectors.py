@@ -3,8 +3,9 @@
 One meaning per filter, shared by the workspace (`cases.views`) and the REST API
 (`cases.api`): a reason code matches the case's open review item (what the queue's reason
 facet counts), an intent the current suggestion's, a search (`cases.search.search_cases`)
-the reference, the customer, the subject, the messages and the notes, in every state. Review rows are reached through the relations (`review_items`,
-`current_suggestion`): cases never imports review.
+the reference, the customer, the subject, the messages and the notes, in every state.
+Review rows are reached through the relations (`review_items`, `current_suggestion`): cases
+never imports review.
 """
 
 from django.db.models import Count

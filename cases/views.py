@@ -35,11 +35,11 @@ from cases.models import (
 )
 from cases.presenters import (
     QUEUE_COLUMNS,
-    search_columns,
     action_forms,
     conversation,
     draft_blanks,
     queue_rows,
+    search_columns,
 )
 from cases.selectors import (
     arrived_since,

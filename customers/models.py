@@ -13,7 +13,6 @@ from django.utils import timezone
 from django.utils.formats import date_format, time_format
 from django.utils.translation import gettext_lazy as _
 
-
 # An erased customer's address (`customers.personal_data`): .invalid never resolves (RFC 2606).
 ERASED_DOMAIN = "erased.invalid"
 

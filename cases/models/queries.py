@@ -1,4 +1,4 @@
-"""How cases are selected: open ones, by intent, by the reasons a human is asked (text: cases.search)."""
+"""How cases are selected: open ones, by intent, by the reasons a human is asked."""
 
 from datetime import timedelta
 
