@@ -149,9 +149,14 @@ def api_cases(cases, given: dict):
 # A customer's page (the workspace) and detail (the API): the same facts.
 
 
+def cases_newest_first():
+    """Cases newest first, each with its `message_count` (a customer's, prefetched by the API)."""
+    return Case.objects.annotate(message_count=Count("messages")).order_by("-created_at", "-pk")
+
+
 def customer_cases(customer):
     """All the customer's cases, every state, newest first, each with its `message_count`."""
-    return customer.cases.annotate(message_count=Count("messages")).order_by("-created_at", "-pk")
+    return cases_newest_first().filter(customer=customer)
 
 
 def customer_decisions(customer):
