@@ -177,7 +177,7 @@ def test_the_best_match_comes_first(postgres, client, agent):
     # An exact reference beats every word.
     MessageFactory(case=once, text=f"see also {twice.reference.lower()}")
     refs = search_cases(Case.objects.all(), twice.reference).values_list("reference", flat=True)
-    assert list(refs)[0] == twice.reference
+    assert refs[0] == twice.reference
 
 
 def test_german_and_english_words_are_found_by_their_stem(postgres, world):
@@ -302,12 +302,10 @@ def test_the_api_customer_detail_has_the_same_facts(integrator, customer_world):
     assert body["erased"] is False and body["language"] == "de"
     assert [c["reference"] for c in body["cases"]] == [new.reference, old.reference]
     assert body["message_count"] == Message.objects.filter(case__customer=customer).count()
+    # Newest first: the decided question was asked after the pending one (see the fixture).
     assert [(d["case"], d["status"]) for d in body["decisions"]] == [
-        (new.reference, "pending"),
         (old.reference, "accepted"),
-    ] or {(d["case"], d["status"]) for d in body["decisions"]} == {
         (new.reference, "pending"),
-        (old.reference, "accepted"),
-    }
+    ]
     accepted = next(d for d in body["decisions"] if d["status"] == "accepted")
     assert accepted["outcome"]["option"]["label"] == "Monday"
