@@ -26,7 +26,18 @@ from django.contrib.postgres.search import (
 )
 from django.db import connection
 from django.db.models import Case as Cases
-from django.db.models import Exists, F, Func, OuterRef, Q, Subquery, TextField, Value, When
+from django.db.models import (
+    Exists,
+    F,
+    FloatField,
+    Func,
+    OuterRef,
+    Q,
+    Subquery,
+    TextField,
+    Value,
+    When,
+)
 from django.db.models.functions import Coalesce
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
@@ -36,6 +47,7 @@ from customers.models import Customer
 
 MAX_QUERY_CHARS = 200
 MAX_WORDS = 10
+RANKED = 100  # the newest matches that are ranked: two pages of the queue
 CONFIGS = ("english", "german")
 # What ts_headline puts around a match: characters nobody types, replaced by <mark> after the
 # whole snippet has been escaped (the only HTML in it).
@@ -122,13 +134,26 @@ def full_text(cases, text: str):
     )
     best_note = notes.filter(case=OuterRef("pk")).annotate(rank=SearchRank(F("document"), query))
     headline = {"start_sel": START, "stop_sel": STOP, "max_words": 24, "min_words": 8}
+    found = cases.filter(pk__in=ids)
+    # Ranking reads every candidate's texts again: only the newest RANKED matches are ranked
+    # (best first), older ones follow them newest first (rank -1). A common word at 1M cases
+    # would otherwise rank tens of thousands of cases for one page (bench/search.py).
+    newest = found.order_by("-created_at").values("created_at")[RANKED - 1 : RANKED]
     return (
-        cases.filter(pk__in=ids)
-        .alias(
-            rank=Value(2.0) * Coalesce(SearchRank(BothLanguages("subject"), query), 0.0)
-            + Coalesce(Subquery(best_message.order_by("-rank").values("rank")[:1]), 0.0)
-            + Coalesce(Subquery(best_note.order_by("-rank").values("rank")[:1]), 0.0)
-            + Cases(When(reference=reference_of(text), then=Value(10.0)), default=Value(0.0)),
+        found.alias(
+            rank=Cases(
+                When(
+                    created_at__gte=Coalesce(Subquery(newest), F("created_at")),
+                    then=Value(2.0) * Coalesce(SearchRank(BothLanguages("subject"), query), 0.0)
+                    + Coalesce(Subquery(best_message.order_by("-rank").values("rank")[:1]), 0.0)
+                    + Coalesce(Subquery(best_note.order_by("-rank").values("rank")[:1]), 0.0)
+                    + Cases(
+                        When(reference=reference_of(text), then=Value(10.0)), default=Value(0.0)
+                    ),
+                ),
+                default=Value(-1.0),
+                output_field=FloatField(),
+            )
         )
         .annotate(
             snippet=Coalesce(
