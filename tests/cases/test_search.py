@@ -180,6 +180,21 @@ def test_the_best_match_comes_first(postgres, client, agent):
     assert refs[0] == twice.reference
 
 
+def test_only_the_newest_matches_are_ranked_and_older_ones_follow_newest_first(
+    postgres, db, monkeypatch
+):
+    monkeypatch.setattr("cases.search.RANKED", 2)
+    now = timezone.now()
+    made = []
+    for days, text in [(1, "quokka"), (2, "quokka quokka quokka"), (3, "quokka"), (4, "quokka")]:
+        case = case_in(State.CLOSED)
+        Case.objects.filter(pk=case.pk).update(created_at=now - timezone.timedelta(days=days))
+        MessageFactory(case=case, text=text)
+        made.append(case.reference)
+    refs = list(search_cases(Case.objects.all(), "quokka").values_list("reference", flat=True))
+    assert refs == [made[1], made[0], made[2], made[3]]
+
+
 def test_german_and_english_words_are_found_by_their_stem(postgres, world):
     assert found(world, "Rechnung") == {"awaiting_customer"}  # German: Rechnungen → rechnung
     assert found(world, "figurines") == {"closed"}  # English: figurines → figurin
