@@ -60,6 +60,10 @@ def database_from_url(url: str) -> dict:
             "PORT": str(parts.port or ""),
             "CONN_MAX_AGE": envint("DB_CONN_MAX_AGE", 60),
             "CONN_HEALTH_CHECKS": True,
+            # No JIT: the search's estimates (cases.search) cross jit_above_cost, and compiling
+            # cost 100 ms per query for work that takes 5 ms (bench/search.py). Short OLTP
+            # queries never gain from it.
+            "OPTIONS": {"options": "-c jit=off"},
         }
     if parts.scheme == "sqlite":
         return sqlite_database(unquote(parts.path[1:]) or str(BASE_DIR / "db.sqlite3"))
