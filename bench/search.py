@@ -57,7 +57,7 @@ def searches() -> dict[str, str]:
     }
 
 
-def measure(n: int, warm: int, static_root: str) -> None:
+def measure(n: int, warm: int, static_root: str, only: str = "") -> None:
     setup()
     from django.conf import settings
     from django.contrib.auth import get_user_model
@@ -84,6 +84,8 @@ def measure(n: int, warm: int, static_root: str) -> None:
         f"{'request':<34} {'SQL':>4} {'found':>8} {'py ms':>7} {'pg ms':>7} {'sum':>7} {'wall':>7}"
     )
     for name, text in searches().items():
+        if only and only not in name:
+            continue
         found = search_cases(Case.objects.all(), text).count()
         for label, path in (("queue", "/"), ("api", "/api/v1/cases/")):
             for _ in range(warm):
@@ -155,12 +157,13 @@ def main():
     m = sub.add_parser("measure")
     m.add_argument("-n", type=int, default=50, help="requests of each kind (default 50)")
     m.add_argument("--warm", type=int, default=5)
+    m.add_argument("--only", default="", help="only the searches whose name contains this")
     m.add_argument("--static-root", default=str(REPO / "var/bench-inprocess-static"))
     args = parser.parse_args()
     if args.command == "grow":
         grow(args.cases)
     else:
-        measure(args.n, args.warm, args.static_root)
+        measure(args.n, args.warm, args.static_root, args.only)
 
 
 if __name__ == "__main__":
