@@ -62,6 +62,11 @@ def database_from_url(url: str) -> dict:
             "PORT": str(parts.port or ""),
             "CONN_MAX_AGE": envint("DB_CONN_MAX_AGE", 60),
             "CONN_HEALTH_CHECKS": True,
+            # No JIT: the search's estimates (cases.search) cross jit_above_cost, and compiling
+            # cost 100 ms per query for work that takes 5 ms (bench/search.py). Short OLTP
+            # queries never gain from it. work_mem: a common word's bitmap of matching messages
+            # outgrew PostgreSQL's default 4 MB and turned lossy (17 s instead of 1 s at 1M).
+            "OPTIONS": {"options": f"-c jit=off -c work_mem={envint('DB_WORK_MEM_MB', 16)}MB"},
         }
     if parts.scheme == "sqlite":
         return sqlite_database(unquote(parts.path[1:]) or str(BASE_DIR / "db.sqlite3"))

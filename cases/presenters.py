@@ -14,6 +14,7 @@ from django.utils.text import Truncator
 
 from cases.blanks import blanks_in, slot_label
 from cases.models import State
+from cases.search import is_postgres, snippet_html
 from cases.sla import next_countdown
 from cases.transitions.forms import transition_form
 
@@ -23,6 +24,7 @@ QUEUE_COLUMNS = (
     "reference",
     "subject",
     "state",
+    "customer_id",
     "priority",
     "due_at",
     "first_response_due_at",
@@ -34,6 +36,11 @@ QUEUE_COLUMNS = (
     "current_suggestion__intent__name",
     "open_reasons",
 )
+
+
+def search_columns() -> tuple[str, ...]:
+    """A search's rows add what matched (cases.search): a snippet of a message or note."""
+    return ("snippet",) if is_postgres() else ("snippet", "snippet_word")
 
 
 CENT = Decimal("0.01")
@@ -50,6 +57,7 @@ def queue_rows(cases, now) -> list[dict]:
     separator = formats.get_format("DECIMAL_SEPARATOR")
     # The case URL up to the reference (the pattern ends in "<reference>/").
     url_head, _marker, url_tail = reverse("case-page", args=["REFERENCE"]).rpartition("REFERENCE")
+    customer_head, _marker, customer_tail = reverse("customer-page", args=[0]).rpartition("0")
     rows = []
     for case in cases:
         subject = unicodedata.normalize("NFC", case["subject"])  # as truncatechars does
@@ -68,6 +76,8 @@ def queue_rows(cases, now) -> list[dict]:
                 "subject": subject,
                 "priority": case["priority"],
                 "customer": case["customer__name"] or case["customer__email"],
+                "customer_url": f"{customer_head}{case['customer_id']}{customer_tail}",
+                "snippet": snippet_html(case.get("snippet", ""), case.get("snippet_word", "")),
                 "intent": intent,
                 "confidence": confidence,
                 "reasons": case["open_reasons"] or (),

@@ -2,15 +2,18 @@
 
 One meaning per filter, shared by the workspace (`cases.views`) and the REST API
 (`cases.api`): a reason code matches the case's open review item (what the queue's reason
-facet counts), an intent the current suggestion's, a search the reference, the customer and
-the subject. Review rows are reached through the relations (`review_items`,
-`current_suggestion`): cases never imports review.
+facet counts), an intent the current suggestion's, a search (`cases.search.search_cases`)
+the reference, the customer, the subject, the messages and the notes, in every state.
+Review rows are reached through the relations (`review_items`, `current_suggestion`): cases
+never imports review.
 """
 
 from django.db.models import Count
 from django.utils import timezone
 
 from cases.models import OPEN_REVIEW_STATUSES, Case, State, open_review_items
+from cases.search import normalized, search_cases
+from customers.models import ConfirmationRequest
 
 OPEN_STATES = [
     State.NEW,
@@ -20,6 +23,7 @@ OPEN_STATES = [
     State.AWAITING_CUSTOMER,
 ]
 ACTIONABLE_STATES = [State.IN_REVIEW, State.ESCALATED, State.IN_PROGRESS]
+ALL_STATES = "all"  # the queue's state filter: every state, resolved and closed too
 
 
 # The workspace queue.
@@ -34,16 +38,19 @@ def queue_filters(params) -> dict:
         "assigned": params.get("assigned", ""),
         "overdue": params.get("overdue", "") == "1",
         "tag": params.get("tag", "").strip()[:40],
-        "q": params.get("q", "").strip()[:100],
+        "q": normalized(params.get("q", ""))[:100],
     }
 
 
 def queue_cases(user, filters: dict):
-    """The cases the queue lists for these filters, in queue order."""
+    """The cases the queue lists for these filters, in queue order (a search: best first).
+
+    Without a state the queue lists the actionable cases, and a search every case.
+    """
     cases = Case.objects.all()
     if filters["state"] in State.values:
         cases = cases.filter(state=filters["state"])
-    else:
+    elif filters["state"] != ALL_STATES and not filters["q"]:
         cases = cases.filter(state__in=ACTIONABLE_STATES)
     if filters["intent"]:
         cases = cases.with_intent(filters["intent"])
@@ -55,10 +62,10 @@ def queue_cases(user, filters: dict):
         cases = cases.filter(assignee__isnull=True)
     if filters["overdue"]:
         cases = cases.filter(due_at__lt=timezone.now())
-    if filters["q"]:
-        cases = cases.search(filters["q"])
     if filters["tag"]:
         cases = cases.with_tag(filters["tag"])
+    if filters["q"]:
+        return search_cases(cases, filters["q"])
     return cases.order_by("due_at", "-priority", "pk")
 
 
@@ -138,4 +145,33 @@ def api_cases(cases, given: dict):
     for name, lookup in RANGE_LOOKUPS.items():
         if name in given:
             cases = cases.filter(**{lookup: given[name]})
+    if given.get("q"):
+        cases = search_cases(cases, given["q"])  # best first, unless an ordering is asked for
+        return cases.order_by(*ORDERINGS[given["ordering"]]) if "ordering" in given else cases
     return cases.order_by(*ORDERINGS[given.get("ordering", "due_at")])
+
+
+# A customer's page (the workspace) and detail (the API): the same facts.
+
+
+def cases_newest_first():
+    """Cases newest first, each with its `message_count` (a customer's, prefetched by the API)."""
+    return Case.objects.annotate(message_count=Count("messages")).order_by("-created_at", "-pk")
+
+
+def customer_cases(customer):
+    """All the customer's cases, every state, newest first, each with its `message_count`."""
+    return cases_newest_first().filter(customer=customer)
+
+
+def customer_decisions(customer):
+    """What the customer was asked through a link and what became of it, newest first."""
+    return (
+        ConfirmationRequest.objects.filter(case__customer=customer)
+        .select_related("case")
+        .only(*DECISION_FIELDS, "case__reference")
+        .order_by("-created_at", "-pk")
+    )
+
+
+DECISION_FIELDS = ("case", "kind", "status", "outcome", "decided_at", "created_at", "expires_at")

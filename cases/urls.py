@@ -1,6 +1,6 @@
 from django.urls import path
 
-from cases import bulk_views, live_views, views
+from cases import bulk_views, customer_views, live_views, views
 
 urlpatterns = [
     path("", views.queue, name="queue"),
@@ -20,5 +20,6 @@ urlpatterns = [
     path("cases/<str:reference>/presence/", live_views.case_presence, name="case-presence"),
     path("notifications/", live_views.notifications, name="notifications"),
     path("notifications/badge/", live_views.notifications_badge, name="notifications-badge"),
+    path("customers/<int:pk>/", customer_views.customer_detail, name="customer-page"),
     path("settings/language/", views.set_language, name="set-language"),
 ]

@@ -31,6 +31,7 @@ from cases.models import (
     Case,
     Macro,
     StaffProfile,
+    State,
     transitions_of,
 )
 from cases.organising import case_organising, rows_tagged, toolbar_context
@@ -42,6 +43,7 @@ from cases.presenters import (
     conversation,
     draft_blanks,
     queue_rows,
+    search_columns,
 )
 from cases.selectors import (
     arrived_since,
@@ -67,10 +69,11 @@ def queue(request):
     filters = queue_filters(request.GET)
     cases = queue_cases(request.user, filters).with_open_reasons()
     page = Paginator(cases, PAGE_SIZE).get_page(request.GET.get("page"))  # counts without joins
+    columns = QUEUE_COLUMNS + (search_columns() if filters["q"] else ())
     context = {
         "page": page,
         "rows": with_presence(
-            rows_tagged(queue_rows(page.object_list.values(*QUEUE_COLUMNS), timezone.now())),
+            rows_tagged(queue_rows(page.object_list.values(*columns), timezone.now())),
             request.user,
         ),
         "filters": filters,
@@ -82,6 +85,7 @@ def queue(request):
         "state_counts": state_counts(),
         "reason_counts": reason_counts(),
         "intents": INTENTS(),
+        "states": State.choices,
         "latest": latest_arrival(),
         **toolbar_context(),
     }

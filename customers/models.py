@@ -15,6 +15,9 @@ from django.utils.translation import gettext_lazy as _
 
 from cases.models.delivery import Delivery
 
+# An erased customer's address (`customers.personal_data`): .invalid never resolves (RFC 2606).
+ERASED_DOMAIN = "erased.invalid"
+
 
 class CustomerQuerySet(models.QuerySet):
     def for_email(self, email: str, *, name: str = "", language: str = "") -> "Customer":
@@ -42,6 +45,11 @@ class Customer(models.Model):
 
     def __str__(self):
         return f"{self.name} <{self.email}>" if self.name else self.email
+
+    @property
+    def is_erased(self) -> bool:
+        """Their personal data was erased (the row stays, pseudonymised)."""
+        return self.email.endswith(f"@{ERASED_DOMAIN}")
 
 
 def hash_token(token: str) -> str:

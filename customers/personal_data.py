@@ -12,9 +12,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db.models import Q, prefetch_related_objects
 
 from cases.personal_data import ERASED, OWNER, Contribution, ExportParts, Subject, redacted, row
-from customers.models import ConfirmationRequest, Customer, EmailOutbox
-
-ERASED_DOMAIN = "erased.invalid"  # .invalid never resolves (RFC 2606): nothing can be sent
+from customers.models import ERASED_DOMAIN, ConfirmationRequest, Customer, EmailOutbox
 
 
 def pseudonym(customer: Customer) -> str:
@@ -22,7 +20,7 @@ def pseudonym(customer: Customer) -> str:
 
 
 def is_erased(customer: Customer) -> bool:
-    return customer.email.endswith(f"@{ERASED_DOMAIN}")
+    return customer.is_erased
 
 
 def export(subject: Subject, parts: ExportParts) -> None:

@@ -189,7 +189,7 @@ COLUMNS = {
     ),
     "customers_confirmationrequest": (
         "id, proposal_version, kind, options, adjustment, token_hash, status, expires_at, "
-        "reminded_at, decided_at, outcome, created_at, case_id, salt"
+        "reminded_at, decided_at, outcome, created_at, case_id, salt, text"
     ),
 }
 
@@ -403,7 +403,7 @@ class Generator:
                 self.add(
                     "customers_confirmationrequest", cid, 1, "confirm", "[]",
                     json.dumps(adjustment), f"{pk:064x}", "pending", ts(created + 7 * 86400),
-                    None, None, "{}", ts(created + 3), pk, f"{pk:032x}",
+                    None, None, "{}", ts(created + 3), pk, f"{pk:032x}", "",
                 )  # fmt: skip
                 data = {"confirmation": cid, "proposal_version": 1}
                 ev.append(("automate", "new", "awaiting_customer", "ai", None, [], "", data))

@@ -9,6 +9,7 @@ from drf_spectacular.utils import (
 from rest_framework import serializers
 
 from cases.models import State
+from cases.search import MAX_QUERY_CHARS
 from cases.selectors import ORDERINGS, api_cases
 
 REASON_CODE = r"^[a-z_]+(:[a-z0-9_-]+)?$"
@@ -37,6 +38,7 @@ class CaseFilterSerializer(serializers.Serializer):
     updated_after = serializers.DateTimeField(required=False)
     updated_before = serializers.DateTimeField(required=False)
     ordering = serializers.ChoiceField(choices=list(ORDERINGS), required=False)
+    q = serializers.CharField(required=False, allow_blank=True, max_length=MAX_QUERY_CHARS)
 
 
 def filter_cases(cases, params):
@@ -80,9 +82,16 @@ CASE_FILTERS = [
     parameter("updated_after", OpenApiTypes.DATETIME, "Changed at or after (ISO 8601)."),
     parameter("updated_before", OpenApiTypes.DATETIME, "Changed before (ISO 8601)."),
     parameter(
+        "q",
+        {"type": "string", "maxLength": MAX_QUERY_CHARS},
+        "Search every case, in every state (the workspace's search box): the exact reference, "
+        "the customer's name and address, the subject, the messages and the notes. Results "
+        "come best first unless an ordering is given.",
+    ),
+    parameter(
         "ordering",
         OpenApiTypes.STR,
-        "Sort order; default due_at.",
+        "Sort order; default due_at (with q: best match first).",
         enum=list(ORDERINGS),
     ),
 ]

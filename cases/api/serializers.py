@@ -8,6 +8,7 @@ from drf_spectacular.utils import (
 from rest_framework import serializers
 
 from cases.models import STAFF, Attachment, Case, CaseEvent, Message, State
+from cases.selectors import customer_decisions
 from customers.models import Customer
 
 
@@ -256,11 +257,25 @@ class CaseSerializer(CaseListSerializer):
 
 class CustomerCaseSerializer(serializers.ModelSerializer):
     state = StateField(read_only=True)
+    message_count = serializers.IntegerField(read_only=True)
 
     class Meta:
         model = Case
-        fields = ["reference", "state", "subject", "created_at"]
+        fields = ["reference", "state", "subject", "created_at", "message_count"]
         read_only_fields = fields
+
+
+class CustomerDecisionSerializer(serializers.Serializer):
+    """A question the customer was asked through a link, and what became of it."""
+
+    case = serializers.CharField(source="case.reference")
+    kind = serializers.CharField(help_text="choose, confirm or feedback.")
+    status = serializers.CharField(
+        help_text="pending, accepted, declined, expired, superseded or revoked."
+    )
+    outcome = serializers.JSONField(help_text="What the customer answered (empty until then).")
+    created_at = serializers.DateTimeField()
+    decided_at = serializers.DateTimeField(allow_null=True)
 
 
 class CustomerListSerializer(serializers.ModelSerializer):
@@ -271,11 +286,29 @@ class CustomerListSerializer(serializers.ModelSerializer):
 
 
 class CustomerDetailSerializer(CustomerListSerializer):
+    """The workspace's customer page as data: every case, the decisions on links, erasure."""
+
     cases = CustomerCaseSerializer(many=True, read_only=True)
+    message_count = serializers.SerializerMethodField()
+    erased = serializers.BooleanField(source="is_erased", read_only=True)
+    decisions = serializers.SerializerMethodField()
 
     class Meta(CustomerListSerializer.Meta):
-        fields = [*CustomerListSerializer.Meta.fields, "cases"]
+        fields = [
+            *CustomerListSerializer.Meta.fields,
+            "erased",
+            "message_count",
+            "cases",
+            "decisions",
+        ]
         read_only_fields = fields
+
+    def get_message_count(self, customer) -> int:
+        return sum(case.message_count for case in customer.cases.all())
+
+    @extend_schema_field(CustomerDecisionSerializer(many=True))
+    def get_decisions(self, customer):
+        return CustomerDecisionSerializer(customer_decisions(customer), many=True).data
 
 
 class CustomerQuestionSerializer(serializers.Serializer):

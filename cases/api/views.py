@@ -43,6 +43,7 @@ from cases.idempotency import PARAMETER as IDEMPOTENCY_KEY
 from cases.idempotency import idempotent
 from cases.intake import message_receive
 from cases.models import TRANSITION_NAMES, Attachment, Case, CaseEvent
+from cases.selectors import cases_newest_first
 from cases.transitions import Actor, TransitionError, case_transition
 from customers.models import Customer
 
@@ -304,9 +305,7 @@ class CustomerViewSet(viewsets.ReadOnlyModelViewSet):
     def get_queryset(self):
         customers = Customer.objects.order_by("email", "pk")
         if self.action == "retrieve":
-            return customers.prefetch_related(
-                Prefetch("cases", Case.objects.order_by("-created_at", "-pk"))
-            )
+            return customers.prefetch_related(Prefetch("cases", cases_newest_first()))
         return customers
 
     def filter_queryset(self, queryset):

@@ -1,4 +1,4 @@
-"""How cases are selected: open ones, by intent, by the reasons a human is asked, by text."""
+"""How cases are selected: open ones, by intent, by the reasons a human is asked."""
 
 from datetime import timedelta
 
@@ -46,15 +46,6 @@ class CaseQuerySet(models.QuerySet):
         """Annotate `open_reasons`: the codes of the case's open review item (at most one)."""
         items = open_review_items().filter(case=OuterRef("pk")).values("reason_codes")
         return self.annotate(open_reasons=Subquery(items[:1]))
-
-    def search(self, text: str):
-        """The reference ("#K7M2ABCD" too), the customer's address or name, the subject."""
-        return self.filter(
-            models.Q(reference=text.upper().lstrip("#"))
-            | models.Q(customer__email__icontains=text)
-            | models.Q(customer__name__icontains=text)
-            | models.Q(subject__icontains=text)
-        )
 
     def awaiting_suggestion(self):
         return self.filter(state=State.NEW)

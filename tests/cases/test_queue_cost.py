@@ -70,7 +70,8 @@ def test_each_row_prints_what_the_template_filters_printed(client, agent, odd_ca
             assert f'<a href="/cases/{case.reference}/" data-row-link>' in row, name
             shown = truncatechars(subject or case.subject, 60)
             assert f'<span class="subject">{shown}</span>' in row, name
-            assert f"<td>{case.customer.name or case.customer.email}</td>" in row, name
+            customer = f'<a href="/customers/{case.customer_id}/">'
+            assert f"<td>{customer}{case.customer.name or case.customer.email}</a></td>" in row
             suggestion = case.current_suggestion
             if suggestion.intent:
                 confidence = floatformat(suggestion.confidence, 2)

@@ -101,7 +101,12 @@ def world(db, settings, tmp_path):
     )
     Attachment.store(message=message, item=photo)
     attachment = message.attachments.get()
-    return {"ref": case.reference, "item": item.pk, "attachment": attachment.pk}
+    return {
+        "ref": case.reference,
+        "item": item.pk,
+        "attachment": attachment.pk,
+        "customer": case.customer_id,
+    }
 
 
 # name → (method, url, data, headers, the agent's status)
@@ -115,6 +120,7 @@ ROUTES = {
     "case-note": ("post", "/cases/{ref}/note/", {"note": "Called the customer"}, {}, 302),
     "case-claim": ("post", "/cases/{ref}/claim/", {}, {}, 302),
     "case-attachment": ("get", "/cases/{ref}/attachments/{attachment}/", {}, {}, 200),
+    "customer-page": ("get", "/customers/{customer}/", {}, {}, 200),
     "review-queue": ("get", "/review/", {}, {}, 200),
     "review-next": ("post", "/review/next/", {}, {}, 302),
     "review-claim": ("post", "/review/{item}/claim/", {}, {}, 302),
@@ -205,6 +211,7 @@ def test_actions_need_the_csrf_token_the_page_hands_to_htmx(world, agent, name):
         ("post", "/cases/NOPE2345/note/"),
         ("post", "/cases/NOPE2345/claim/"),
         ("post", "/review/999999/claim/"),
+        ("get", "/customers/999999/"),
     ],
 )
 def test_a_missing_case_or_item_is_not_found(client, agent, method, url):
@@ -682,7 +689,9 @@ FILTERS = [
     (lambda c: {"state": "in_review"}, {"review", "choice"}),
     (lambda c: {"state": "escalated"}, {"escalated"}),
     (lambda c: {"state": "awaiting_customer"}, {"waiting"}),
-    (lambda c: {"state": "resolved"}, {"done"}),  # every state is a filter (issue 13)
+    (lambda c: {"state": "resolved"}, {"done"}),
+    (lambda c: {"state": "all"}, ACTIONABLE | {"waiting", "done"}),
+    (lambda c: {"q": c["done"].reference}, {"done"}),  # a search looks at every state
     (lambda c: {"state": "nonsense"}, ACTIONABLE),
     (lambda c: {"intent": "test_choose"}, {"choice"}),
     (lambda c: {"reason": "missing_slot:dates"}, {"choice"}),
