@@ -9,7 +9,7 @@
 
 The data is bench/workspace/fill.py's (one case a minute back in time, 3 messages each, a
 customer per three cases; see bench/workspace/README.md). `grow` runs `fill prepare` on an
-empty database, drops the search's indexes (cases/migrations/0013_search_indexes.py), grows
+empty database, drops the search's indexes (cases/migrations/0021_search_indexes.py), grows
 with COPY, and builds them again (faster than keeping them up to date row by row).
 
 `measure` asks the test client in this process, logged in as the bench agent, for a mix of
@@ -131,7 +131,7 @@ def grow(target: int) -> None:
         call_command("migrate", verbosity=0)
     from importlib import import_module
 
-    indexes = import_module("cases.migrations.0013_search_indexes").INDEXES
+    indexes = import_module("cases.migrations.0021_search_indexes").INDEXES
     with connection.cursor() as cursor:
         for index in indexes:
             cursor.execute(f"DROP INDEX IF EXISTS {index}")

@@ -6,7 +6,7 @@ customer's name and address, the subject, every message's text and the agents' n
 
 On PostgreSQL: full-text search in German and English at once (each text is indexed under
 both configurations, and the query is read under both), GIN expression indexes
-(migration `cases.0013_search_indexes`), results ranked best first (`SearchRank`), and a
+(migration `cases.0021_search_indexes`), results ranked best first (`SearchRank`), and a
 highlighted snippet of the message or note that matched (`SearchHeadline`). The customer's
 name and address are matched as substrings with trigram indexes (pg_trgm), as on SQLite.
 On SQLite: every word of the query must occur (case-insensitively) in one of the same
