@@ -350,6 +350,9 @@ EMAIL_MAX_BYTES = envint("EMAIL_MAX_BYTES", 40 * 1024 * 1024)
 EMAIL_MAX_HEADER_BYTES = envint("EMAIL_MAX_HEADER_BYTES", 256 * 1024)
 EMAIL_MAX_PARTS = envint("EMAIL_MAX_PARTS", 250)
 EMAIL_MAX_DEPTH = envint("EMAIL_MAX_DEPTH", 20)
+# Our MTA's authserv-id in Authentication-Results (e.g. mx.example.com): its DMARC/SPF/DKIM
+# verdicts decide whether a reply may join a case on its own (cases/mail/trust.py).
+MAIL_AUTHSERV_ID = os.environ.get("MAIL_AUTHSERV_ID", "")
 # A bigger file is refused, its message kept.
 EMAIL_MAX_ATTACHMENT_BYTES = envint("EMAIL_MAX_ATTACHMENT_BYTES", 25 * 1024 * 1024)
 # Mail out: how often a reply or a customer email is tried before it counts as undelivered

@@ -44,12 +44,15 @@ def message_receive(
     engine_text: str = "",
     automatic: str = "",
     attachments: Sequence = (),
+    sender_check: str = "",
 ) -> Intake:
     """Store an inbound message on the right case (new, continued or follow-up); idempotent.
 
     `automatic` names why a message is machine-made (an auto-reply, a bounce): it is stored on
     the case it belongs to, but reopens nothing, opens no follow-up and is never suggested on.
     `attachments` are `cases.mail.attachments.ParsedAttachment`s; their files are written here.
+    `sender_check` ("forged", "unverified"; `cases.mail.trust`) keeps a reply whose sender is not
+    believed out of the case it names: it opens a case of its own, linked, for a person.
     Names and subjects lose bidi controls and invisible characters: "Bob\u202egnp.exe" would
     read differently from what it is.
     """
@@ -70,6 +73,9 @@ def message_receive(
             previous = None
             if case is not None and case.state == State.CLOSED and not automatic:
                 previous, case = case, None
+            checked = sender_check if case is not None else ""
+            if checked:
+                previous, case = case, None  # not into the case silently: beside it
             if case is None:
                 case = Case(
                     customer=customer,
@@ -97,6 +103,7 @@ def message_receive(
                 references=references,
                 engine_text=engine_text,
                 automatic=automatic[:40],
+                sender_check=checked,
             )
             for item in attachments:
                 written.append(Attachment.store(message=message, item=item))

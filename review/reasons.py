@@ -39,6 +39,9 @@ def explain(code: str, suggestion=None) -> str:
         "customer_replied": _("the customer wrote again"),
         "customer_feedback_negative": _("the customer said the solution did not help"),
         "delivery_failed": _("our mail to the customer was not delivered"),
+        "sender_unverified": _(
+            "the sender could not be verified: this reply did not join its case on its own"
+        ),
         "customer_asked_for_human": _("the customer asked to talk to a person"),
         "escalated": _("escalated by an agent"),
         "duplicate": _(

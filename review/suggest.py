@@ -184,6 +184,10 @@ def build_suggestion(case: Case, message: Message, version, prediction: Predicti
         # Intake found the customer said the same shortly before (cases.duplicates): a person
         # merges or answers; the AI never answers the same message twice.
         reason_codes.append("duplicate")
+    if message.sender_check:
+        # A reply whose sender was not believed opened a case beside the one it names
+        # (cases.mail.trust): a person checks who wrote it.
+        reason_codes.append("sender_unverified")
     return {
         "engine": version.engine if version else settings.ENGINE,
         "model_version": version,
@@ -199,7 +203,10 @@ def build_suggestion(case: Case, message: Message, version, prediction: Predicti
         "adjustment": adjustment,
         "draft_reply": draft,
         "language": language,
-        "automatable": routing.automatable and not blanks and case.duplicate_of_id is None,
+        "automatable": routing.automatable
+        and not blanks
+        and case.duplicate_of_id is None
+        and not message.sender_check,
         "reason_codes": reason_codes,
         "risk_class": routing.risk_class,
         "four_eyes": bool(intent and intent.four_eyes),

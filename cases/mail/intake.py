@@ -25,6 +25,7 @@ from cases.mail.bounces import bounce_receive, bounced_mail
 from cases.mail.decoding import clean_text, one_line
 from cases.mail.limits import Unparseable
 from cases.mail.parse import ParsedEmail, email_parse
+from cases.mail.trust import sender_check
 from cases.models import Case, Message, QuarantinedEmail
 from cases.transitions import Actor, case_record
 
@@ -123,6 +124,7 @@ def email_ingest(
             engine_text=parsed.engine_text,
             automatic=parsed.automatic,
             attachments=parsed.attachments,
+            sender_check=sender_check(parsed.from_email, parsed.auth_results, envelope_from),
         )
     except (OperationalError, InterfaceError):
         raise  # the database is away: nothing can be stored, the caller tries again later

@@ -54,6 +54,7 @@ class ParsedEmail:
     automatic: str = ""  # why the mail is machine-made, "" for a person's mail
     attachments: list[ParsedAttachment] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)  # what had to be guessed
+    auth_results: list[str] = field(default_factory=list)  # Authentication-Results, as received
 
 
 def email_parse(raw: bytes, limits: Limits | None = None) -> ParsedEmail:
@@ -91,6 +92,11 @@ def email_parse(raw: bytes, limits: Limits | None = None) -> ParsedEmail:
             subject=parsed.subject,
         )
     parsed.message_id = first_id(raw_header(message, "message-id"))
+    parsed.auth_results = [
+        one_line(str(value))[:2000]
+        for key, value in message.raw_items()
+        if key.lower() == "authentication-results"
+    ][:10]
     parsed.in_reply_to = first_id(raw_header(message, "in-reply-to"))
     references = MESSAGE_ID.findall(raw_header(message, "references", limit=200_000) or "")
     parsed.references = " ".join(references[-MAX_REFERENCES:])

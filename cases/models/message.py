@@ -41,6 +41,9 @@ class Message(Delivery):
     # Why a message is machine-made (auto_replied, bounce, mailing_list, …): stored, never
     # answered, never read as customer intent. Empty for a person's message.
     automatic = models.CharField(max_length=40, blank=True)
+    # A reply whose sender was not believed ("forged", "unverified"; cases/mail/trust.py): it
+    # did not join the case it named, and a person decides.
+    sender_check = models.CharField(max_length=12, blank=True)
     language = models.CharField(max_length=8, blank=True)
     external_id = models.CharField(max_length=255, blank=True)
     message_id = models.CharField(max_length=255, blank=True, db_index=True)
