@@ -320,6 +320,17 @@ Q_CLUSTER = {
     # its own settings here: none, every cluster runs with the settings above.
     "ALT_CLUSTERS": {},
 }
+# The broker (docs/deploy.md): "orm" (the default) keeps tasks in PostgreSQL until they finish,
+# and a killed worker's task runs again after Q_RETRY; "redis" (with REDIS_URL) takes a task
+# off the queue when a worker starts it, so a killed worker's task is lost, not retried.
+Q_BROKER = os.environ.get("Q_BROKER", "orm")
+if Q_BROKER not in ("orm", "redis"):
+    raise ImproperlyConfigured('Q_BROKER must be "orm" or "redis"')
+if Q_BROKER == "redis":
+    if not REDIS_URL:
+        raise ImproperlyConfigured("Q_BROKER=redis needs REDIS_URL")
+    Q_CLUSTER.pop("orm")
+    Q_CLUSTER["redis"] = REDIS_URL
 if Q_CLUSTER["retry"] <= Q_CLUSTER["timeout"]:
     raise ImproperlyConfigured("Q_RETRY must be greater than Q_TIMEOUT")
 if Q_CLUSTER["max_attempts"] < 1:

@@ -89,3 +89,47 @@ def test_a_named_cluster_starts_with_the_common_settings():
     )
     assert done.returncode == 0, done.stderr
     assert done.stdout.split() == ["node-b", "3"]
+
+
+def broker_of(**env) -> subprocess.CompletedProcess:
+    code = (
+        "import django; django.setup(); from django_q.brokers import get_broker; "
+        "print(type(get_broker()).__name__)"
+    )
+    environment = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "backoffice.settings",
+        "SECRET_KEY": "x" * 50,
+        "DEBUG": "0",
+        **env,
+    }
+    environment.pop("REDIS_URL", None) if "REDIS_URL" not in env else None
+    return subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, env=environment, capture_output=True, text=True
+    )
+
+
+@pytest.mark.parametrize(
+    ("env", "broker"),
+    [
+        ({}, "ORM"),
+        ({"Q_BROKER": "redis", "REDIS_URL": "redis://127.0.0.1:6379/4"}, "Redis"),
+    ],
+    ids=["orm", "redis"],
+)
+def test_the_broker_is_chosen_by_configuration(env, broker):
+    done = broker_of(**env)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == broker
+
+
+@pytest.mark.parametrize(
+    ("env", "message"),
+    [
+        ({"Q_BROKER": "redis"}, "Q_BROKER=redis needs REDIS_URL"),
+        ({"Q_BROKER": "rabbit"}, 'Q_BROKER must be "orm" or "redis"'),
+    ],
+)
+def test_a_broker_that_cannot_work_stops_the_start(env, message):
+    done = broker_of(**env)
+    assert done.returncode != 0 and message in done.stderr
