@@ -14,6 +14,22 @@ def mail_retry() -> int:
     return delivery.retry_due()
 
 
+def purge_task_results() -> int:
+    """Forget django-q2's task results (scheduled hourly): successes after
+    TASK_RESULTS_KEEP_HOURS, failures after seven times as long."""
+    from datetime import timedelta
+
+    from django.conf import settings
+    from django.utils import timezone
+    from django_q.models import Task
+
+    keep = timedelta(hours=settings.TASK_RESULTS_KEEP_HOURS)
+    now = timezone.now()
+    succeeded = Task.objects.filter(success=True, stopped__lt=now - keep).delete()[0]
+    failed = Task.objects.filter(success=False, stopped__lt=now - keep * 7).delete()[0]
+    return succeeded + failed
+
+
 def clear_sessions() -> None:
     """Delete expired sessions (scheduled daily): Django keeps them until asked."""
     from django.core.management import call_command

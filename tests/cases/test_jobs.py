@@ -50,3 +50,29 @@ def test_unanswered_confirmations_expire_once():
     waiting.refresh_from_db()
     assert (late.state, waiting.state) == (State.IN_REVIEW, State.AWAITING_CUSTOMER)
     assert late.review_items.get().reason_codes == ["customer_no_answer"]
+
+
+def test_old_task_results_are_purged_and_recent_ones_and_failures_kept(db, settings):
+    from datetime import timedelta
+
+    from django.utils import timezone
+    from django_q.models import Task
+
+    from cases.tasks import purge_task_results
+
+    settings.TASK_RESULTS_KEEP_HOURS = 24
+    now = timezone.now()
+
+    def task(name, success, hours_ago):
+        when = now - timedelta(hours=hours_ago)
+        return Task.objects.create(
+            id=name, name=name, func="x", started=when, stopped=when, success=success
+        )
+
+    task("old-success", True, 25)
+    task("new-success", True, 23)
+    task("old-failure", False, 25)  # failures are kept seven times as long
+    task("ancient-failure", False, 24 * 7 + 1)
+    assert purge_task_results() == 2
+    assert sorted(Task.objects.values_list("id", flat=True)) == ["new-success", "old-failure"]
+    assert Schedule.objects.get(name="Purge old task results").minutes == 60
