@@ -10,6 +10,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext, gettext_noop
 
 PLACEHOLDER = re.compile(r"\{(\w+)\}")
+NAME_BLANK = re.compile(r"[ \t]*\{customer_name\}")
 
 # The slots the engine extracts and the parts of an adjustment, in words (the reason
 # `missing_slot:<name>` uses them too).
@@ -45,6 +46,11 @@ def blanks_in(*texts: str) -> list[str]:
 def fill(text: str, values: dict) -> str:
     """Fill the placeholders that have a value; the others stay visible."""
     return PLACEHOLDER.sub(lambda m: str(values.get(m.group(1)) or m.group(0)), text)
+
+
+def greeting_for(text: str, customer) -> str:
+    """Without a name, a neutral salutation: "Hello," not "Hello ada@example.com,"."""
+    return text if customer.name else NAME_BLANK.sub("", text)
 
 
 def slot_name(name: str) -> str:

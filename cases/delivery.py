@@ -43,6 +43,15 @@ def delivery_failed(case_id: int, **data) -> None:
     case_record(case=case_id, name="delivery_failed", actor=Actor.system(), payload=data)
 
 
+def send_back_after_commit(mail, **data) -> None:
+    """An undelivered reply (`Message`) or customer email (`EmailOutbox`): once the row is
+    committed, its case goes back to a person (`delivery_failed`)."""
+    kind = "message" if isinstance(mail, Message) else "email"
+    payload = {kind: mail.pk, "error": mail.delivery_error, **data}
+    case_id = mail.case_id
+    transaction.on_commit(lambda: delivery_failed(case_id, **payload))
+
+
 def due(rows, now=None):
     """Unsent rows whose next attempt is due, or whose task was lost."""
     now = now or timezone.now()
@@ -101,13 +110,10 @@ def message_send(message_id: int) -> bool:
             email.send()
         except SEND_ERRORS as error:
             # Kept in the outbox: tried again later, or undelivered and back to a person.
-            final = message.attempt_failed(error, timezone.now())
+            if message.attempt_failed(error, timezone.now()):
+                send_back_after_commit(message)
             message.save(update_fields=message.DELIVERY_FIELDS)
             logger.warning("reply %s not sent (%s): %s", message.pk, message.attempts, error)
-            if final:
-                data = {"message": message.pk, "error": message.delivery_error}
-                case_id = message.case_id
-                transaction.on_commit(lambda: delivery_failed(case_id, **data))
             return False
         message.sent_at = timezone.now()
         message.next_attempt_at = None

@@ -12,6 +12,7 @@ language, see docs/api.md) and drop events whose `id` they have seen: delivery i
 once (a worker that dies between the receiver's 2xx and the commit sends again).
 """
 
+import functools
 import hashlib
 import hmac
 import json
@@ -64,9 +65,16 @@ def event_id(kind: str, case_event: CaseEvent) -> uuid.UUID:
     """The same for every endpoint and retry of this event; unique across installations and
     restores: the database id alone repeats (another installation, a restored backup), so the
     installation (a digest of its secret key) and the event's time go into it too."""
-    installation = hashlib.sha256(settings.SECRET_KEY.encode()).hexdigest()[:16]
     when = case_event.created_at.isoformat() if case_event.created_at else ""
-    return uuid.uuid5(EVENT_NAMESPACE, f"{installation}:{kind}:{case_event.pk}:{when}")
+    return uuid.uuid5(
+        EVENT_NAMESPACE, f"{installation(settings.SECRET_KEY)}:{kind}:{case_event.pk}:{when}"
+    )
+
+
+@functools.lru_cache(maxsize=4)
+def installation(secret_key: str) -> str:
+    """This installation, by a digest of its secret key (computed once per process)."""
+    return hashlib.sha256(secret_key.encode()).hexdigest()[:16]
 
 
 # Which event types any active endpoint subscribes to, remembered per process for

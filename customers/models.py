@@ -226,6 +226,12 @@ class EmailOutbox(Delivery):
         ordering = ["-created_at", "-pk"]
         verbose_name_plural = "email outbox"
 
+    DELIVERY_FIELDS = [*Delivery.DELIVERY_FIELDS, "status"]
+
+    def undeliverable(self, reason: str, now) -> None:
+        super().undeliverable(reason, now)
+        self.status = self.Status.UNDELIVERED
+
     def __str__(self):
         return f"{self.get_kind_display()} to {self.to_email} ({self.status})"
 

@@ -8,7 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from cases.background import enqueue
-from cases.delivery import delivery_failed, due
+from cases.delivery import due, send_back_after_commit
 from cases.models.delivery import SEND_ERRORS
 from customers.emails import render_email
 from customers.models import ConfirmationRequest, EmailOutbox
@@ -44,11 +44,8 @@ def email_send(outbox_id: int) -> bool:
         except SEND_ERRORS as error:
             # Kept pending: tried again later, or undelivered and the case back to a person.
             if outbox.attempt_failed(error, timezone.now()):
-                outbox.status = EmailOutbox.Status.UNDELIVERED
-                data = {"email": outbox.pk, "error": outbox.delivery_error}
-                case_id = outbox.case_id
-                transaction.on_commit(lambda: delivery_failed(case_id, **data))
-            outbox.save(update_fields=["status", *outbox.DELIVERY_FIELDS])
+                send_back_after_commit(outbox)
+            outbox.save(update_fields=outbox.DELIVERY_FIELDS)
             logger.warning(
                 "%s email %s not sent (%s): %s", outbox.kind, outbox.pk, outbox.attempts, error
             )

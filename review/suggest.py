@@ -2,14 +2,13 @@
 
 import copy
 import logging
-import re
 from datetime import date, timedelta
 
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone, translation
 
-from cases.blanks import blanks_in, fill
+from cases.blanks import blanks_in, fill, greeting_for
 from cases.formats import day_text
 from cases.models import ActionKind, Case, Message, Priority
 from cases.transitions import Actor, case_transition
@@ -168,9 +167,7 @@ def build_suggestion(case: Case, message: Message, version, prediction: Predicti
         if intent
         else ""
     )
-    if not case.customer.name:
-        # No name, a neutral salutation: "Hello," not "Hello ada@example.com,".
-        template = re.sub(r"[ \t]*\{customer_name\}", "", template)
+    template = greeting_for(template, case.customer)
     options = date_options(slots, language, today) if action == ActionKind.CHOOSE else []
     adjustment = (
         adjustment_for(intent, slots, language, today) if action == ActionKind.CONFIRM else {}

@@ -11,7 +11,7 @@ import re
 from django.db import transaction
 from django.utils import timezone
 
-from cases.delivery import delivery_failed
+from cases.delivery import send_back_after_commit
 from cases.models import Message
 from customers.models import EmailOutbox
 
@@ -60,16 +60,7 @@ def bounce_receive(raw: bytes, mail) -> str:
         locked = type(mail).objects.select_for_update().get(pk=mail.pk)
         if locked.undelivered_at is not None:
             return what  # reported already
-        locked.undelivered_at = timezone.now()
-        locked.next_attempt_at = None
-        locked.delivery_error = said
-        fields = ["undelivered_at", "next_attempt_at", "delivery_error"]
-        if isinstance(locked, EmailOutbox):
-            locked.status = EmailOutbox.Status.UNDELIVERED
-            fields.append("status")
-        locked.save(update_fields=fields)
-        kind = "message" if isinstance(locked, Message) else "email"
-        data = {kind: locked.pk, "error": said, "bounce": True}
-        case_id = locked.case_id
-        transaction.on_commit(lambda: delivery_failed(case_id, **data))
+        locked.undeliverable(said, timezone.now())
+        locked.save(update_fields=locked.DELIVERY_FIELDS)
+        send_back_after_commit(locked, bounce=True)
     return what

@@ -55,10 +55,14 @@ class Delivery(models.Model):
         self.attempts += 1
         self.delivery_error = describe(error)
         if is_permanent(error) or self.attempts >= settings.MAIL_MAX_ATTEMPTS:
-            self.undelivered_at, self.next_attempt_at = now, None
+            self.undeliverable(self.delivery_error, now)
             return True
         pause = BACKOFF_SECONDS[min(self.attempts, len(BACKOFF_SECONDS)) - 1]
         self.next_attempt_at = now + timedelta(seconds=pause)
         return False
+
+    def undeliverable(self, reason: str, now) -> None:
+        """Never tried again: refused for good, tried too often, or bounced later."""
+        self.undelivered_at, self.next_attempt_at, self.delivery_error = now, None, reason[:500]
 
     DELIVERY_FIELDS = ["attempts", "next_attempt_at", "delivery_error", "undelivered_at"]

@@ -1,12 +1,10 @@
 """Canned replies (macros): texts supervisors keep in the admin, per language, that an agent
 puts into the reply with one click, their blanks filled from the case."""
 
-import re
-
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from cases.blanks import fill
+from cases.blanks import fill, greeting_for
 
 
 class MacroQuerySet(models.QuerySet):
@@ -57,8 +55,4 @@ class Macro(models.Model):
             "reference": case.reference,
             "agent_name": agent.get_full_name() or agent.get_username(),
         }
-        text = self.text
-        if not case.customer.name:
-            # No name, a neutral salutation: "Hello," not "Hello ada@example.com,".
-            text = re.sub(r"[ \t]*\{customer_name\}", "", text)
-        return fill(text, values)
+        return fill(greeting_for(self.text, case.customer), values)
