@@ -303,13 +303,15 @@ SPECTACULAR_SETTINGS = {
 }
 
 # django-q2 with the ORM broker on the default database: an enqueue inside a transaction becomes
-# visible only on commit. `retry` must exceed `timeout`, or a slow task is delivered twice.
+# visible only on commit. A task is leased to the cluster that took it for Q_LEASE seconds and
+# renewed while that cluster lives (backoffice/broker.py): a dead node's tasks move on in seconds.
 Q_CLUSTER = {
     "name": "backoffice",
     "orm": "default",
+    "broker_class": "backoffice.broker.LeasedORM",
     "workers": envint("Q_WORKERS", 2),
     "timeout": envint("Q_TIMEOUT", 120),
-    "retry": envint("Q_RETRY", 180),
+    "lease": envint("Q_LEASE", 15),
     "max_attempts": envint("Q_MAX_ATTEMPTS", 3),
     "ack_failures": True,
     "catch_up": False,
@@ -318,20 +320,21 @@ Q_CLUSTER = {
     "label": "Tasks",
     "ALT_CLUSTERS": {},  # Q_CLUSTER_NAME names a cluster; each runs with these settings
 }
+Q_CLUSTER["retry"] = Q_CLUSTER["timeout"] + Q_CLUSTER["lease"]  # django-q2's own check
 TASK_RESULTS_KEEP_HOURS = envint("TASK_RESULTS_KEEP_HOURS", 24)  # failures: 7 times as long
-# The broker (docs/deploy.md): "orm" (the default) keeps tasks in PostgreSQL until they finish,
-# and a killed worker's task runs again after Q_RETRY; "redis" (with REDIS_URL) takes a task
-# off the queue when a worker starts it, so a killed worker's task is lost, not retried.
+# The broker (docs/deploy.md): "orm" (the default) keeps tasks in PostgreSQL until they finish;
+# "redis" (with REDIS_URL) takes a task off the queue when a worker starts it, so a killed
+# worker's task is lost, not retried.
 Q_BROKER = os.environ.get("Q_BROKER", "orm")
 if Q_BROKER not in ("orm", "redis"):
     raise ImproperlyConfigured('Q_BROKER must be "orm" or "redis"')
 if Q_BROKER == "redis":
     if not REDIS_URL:
         raise ImproperlyConfigured("Q_BROKER=redis needs REDIS_URL")
-    Q_CLUSTER.pop("orm")
+    del Q_CLUSTER["orm"], Q_CLUSTER["broker_class"]
     Q_CLUSTER["redis"] = REDIS_URL
-if Q_CLUSTER["retry"] <= Q_CLUSTER["timeout"]:
-    raise ImproperlyConfigured("Q_RETRY must be greater than Q_TIMEOUT")
+if Q_CLUSTER["lease"] < 3 or Q_CLUSTER["timeout"] < 1:
+    raise ImproperlyConfigured("Q_LEASE must be at least 3 seconds, Q_TIMEOUT at least 1")
 if Q_CLUSTER["max_attempts"] < 1:
     raise ImproperlyConfigured("Q_MAX_ATTEMPTS must be at least 1 (0 retries forever)")
 

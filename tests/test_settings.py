@@ -112,7 +112,7 @@ def broker_of(**env) -> subprocess.CompletedProcess:
 @pytest.mark.parametrize(
     ("env", "broker"),
     [
-        ({}, "ORM"),
+        ({}, "LeasedORM"),
         ({"Q_BROKER": "redis", "REDIS_URL": "redis://127.0.0.1:6379/4"}, "Redis"),
     ],
     ids=["orm", "redis"],
@@ -128,6 +128,7 @@ def test_the_broker_is_chosen_by_configuration(env, broker):
     [
         ({"Q_BROKER": "redis"}, "Q_BROKER=redis needs REDIS_URL"),
         ({"Q_BROKER": "rabbit"}, 'Q_BROKER must be "orm" or "redis"'),
+        ({"Q_LEASE": "2"}, "Q_LEASE must be at least 3 seconds, Q_TIMEOUT at least 1"),
     ],
 )
 def test_a_broker_that_cannot_work_stops_the_start(env, message):
