@@ -35,7 +35,6 @@ from cases.models.integration import (
 )
 from cases.models.macros import Macro
 from cases.models.message import (
-    ATTACHMENT_STORAGE,
     EXTENSIONS,
     Attachment,
     Message,
@@ -50,7 +49,6 @@ from cases.models.staff import StaffProfile
 from cases.models.tags import Tag
 
 __all__ = [
-    "ATTACHMENT_STORAGE",
     "CUSTOMER",
     "EXTENSIONS",
     "OPEN_REVIEW_STATUSES",

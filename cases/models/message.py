@@ -5,7 +5,7 @@ import uuid
 
 from django.conf import settings
 from django.core.files.base import ContentFile
-from django.core.files.storage import FileSystemStorage
+from django.core.files.storage import storages
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -82,13 +82,9 @@ class Message(Delivery):
 
 
 def attachment_storage():
-    """Attachments' storage: MEDIA_ROOT, files readable by the app's user only."""
-    return ATTACHMENT_STORAGE
-
-
-ATTACHMENT_STORAGE = FileSystemStorage(
-    file_permissions_mode=0o600, directory_permissions_mode=0o700
-)
+    """Attachments' storage (settings.STORAGES["attachments"]): private files on local disk, or
+    a bucket every node shares."""
+    return storages["attachments"]
 
 
 def attachment_path(instance, filename: str) -> str:
