@@ -272,7 +272,7 @@ Q_CLUSTER = {
     "poll": 0.5,
     "save_limit": 0,  # no pruning per save (42 % of the worker's CPU): purged hourly instead
     "label": "Tasks",
-    "ALT_CLUSTERS": {},  # Q_CLUSTER_NAME names a cluster; each runs with these settings
+    "ALT_CLUSTERS": {},  # Q_CLUSTER_NAME would poll a queue of its own: docs/deploy.md
 }
 Q_CLUSTER["retry"] = Q_CLUSTER["timeout"] + Q_CLUSTER["lease"]  # django-q2's own check
 TASK_RESULTS_KEEP_HOURS = envint("TASK_RESULTS_KEEP_HOURS", 24)  # failures: 7 times as long
