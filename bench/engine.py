@@ -210,9 +210,7 @@ def run(
 ) -> Result:
     print(f"\n## {name}: fitting on {len(texts)} examples ...", flush=True)
     start = time.perf_counter()
-    model = IntentClassifier.fit(
-        texts, labels, seed=SEED, folds=5, engine=ENGINE, routing=ROUTING
-    )
+    model = IntentClassifier.fit(texts, labels, seed=SEED, folds=5, engine=ENGINE, routing=ROUTING)
     fit_s = time.perf_counter() - start
     rss_after_fit = max_rss_mb()
     blob = model.to_bytes()
