@@ -49,9 +49,19 @@ def route(
     risk_flags: list[str],
     out_of_scope_threshold: float,
     sample_key: str,
+    out_of_scope: bool = False,
 ) -> Routing:
-    """Return whether the AI may act alone, and every reason a human must decide instead."""
-    if intent is None or intent.is_out_of_scope or confidence < out_of_scope_threshold:
+    """Return whether the AI may act alone, and every reason a human must decide instead.
+
+    `out_of_scope`: the engine's out-of-scope score is above the intent's cut
+    (`Prediction.out_of_scope`); such a message goes to a person like one below the floor.
+    """
+    if (
+        intent is None
+        or intent.is_out_of_scope
+        or out_of_scope
+        or confidence < out_of_scope_threshold
+    ):
         return Routing(False, ("out_of_scope",), "none")
     reasons: list[str] = []
     if intent.mode != "auto" or intent.action == ActionKind.MANUAL:

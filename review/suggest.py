@@ -158,6 +158,7 @@ def build_suggestion(case: Case, message: Message, version, prediction: Predicti
         risk_flags=risk_flags,
         out_of_scope_threshold=settings.OUT_OF_SCOPE_THRESHOLD,
         sample_key=f"{case.reference}:{message.pk}",
+        out_of_scope=bool(prediction and prediction.out_of_scope),
     )
     action = intent.action if intent else ActionKind.MANUAL
     values = {"customer_name": case.customer.name, "reference": case.reference}

@@ -103,12 +103,14 @@ def automation_bar(intent: Intent | None, version: ModelVersion | None) -> float
 def model_evaluate(
     version: ModelVersion, classifier: IntentClassifier, examples: list[TrainingExample]
 ) -> GateFigures:
-    """Route `examples` with this model as the product would; count what it automates."""
+    """Route `examples` with this model as the product would (the out-of-scope cut too);
+    count what it automates."""
     intents = {intent.slug: intent for intent in Intent.objects.all()}
     predictions = classifier.predict([example.text for example in examples]) if examples else []
     correct = [p.intent == e.intent.slug for p, e in zip(predictions, examples, strict=True)]
     automated = [
-        p.confidence >= automation_bar(intents.get(p.intent), version) for p in predictions
+        not p.out_of_scope and p.confidence >= automation_bar(intents.get(p.intent), version)
+        for p in predictions
     ]
     return GateFigures.count(correct, automated)
 
@@ -172,6 +174,12 @@ def model_train(
     held_out = [examples[i] for i in held_idx]
     # Weights come from the learning loop; seeds weigh 1.
     weights = [example.weight or 1.0 for example in training]
+    intents = list(Intent.objects.all())
+    # Routing's rules, applied inside threshold selection as routing applies them.
+    routing = {
+        "floor": settings.OUT_OF_SCOPE_THRESHOLD,
+        "supervisor": {intent.slug: intent.threshold for intent in intents},
+    }
     start = time.perf_counter()
     classifier = engine_interface.train(
         [example.text for example in training],
@@ -181,6 +189,8 @@ def model_train(
         folds=folds or engine_interface.DEFAULT_FOLDS,
         target_precision=target_precision,
         sample_weight=None if all(w == 1.0 for w in weights) else weights,
+        routing=routing,
+        out_of_scope_labels=[intent.slug for intent in intents if intent.is_out_of_scope],
     )
     metrics = classifier.metrics | {"train_seconds": round(time.perf_counter() - start, 3)}
     blob = classifier.to_bytes()

@@ -17,9 +17,23 @@ the target precision, *with a margin for small samples*:
   PRIOR_STRENGTH`` (300) pseudo-examples of that claim: at a 2 % error rate an intent with
   130 examples expects fewer than three errors, so a short lucky streak cannot set a low
   threshold, and a record worse than the claim raises the threshold as far as it shows.
-* Then the pooled check: the Clopper-Pearson lower bound (95 %) of the precision of
-  everything automated must reach the target too; while it does not, every intent's bar is
-  raised by 0.001.
+* Then the pooled check, on data the thresholds were not chosen on (cross-fitting): the
+  held-out predictions are split in two halves (stratified by predicted intent, seeded);
+  thresholds chosen on each half automate messages of the other, and the Clopper-Pearson
+  lower bound (95 %) of the precision of those automations together must reach the target;
+  while it does not, every intent's bar is raised by 0.001. The thresholds kept are those
+  chosen on all the data at the bar that passed. (``check="same"``: the bound on the data
+  the thresholds were chosen on, the rule before; its 95 % is nominal.)
+
+Routing's own rules apply inside the selection, as routing applies them: a message is
+automated only when its confidence clears the largest of its intent's threshold, the
+supervisor's threshold for the intent (``supervisor``, or ``default_supervisor``) and the
+out-of-scope floor (``floor``), and when it is not out of scope (``eligible``: the intent's
+out-of-scope cut, `review.engine.out_of_scope`). Messages that cannot be automated whatever
+the threshold take no part in choosing it. An intent without a data threshold
+("insufficient_data") is automated at the supervisor's threshold, as in the product; such
+automations count in the reported coverage and precision but not in the pooled check (no
+data threshold could be raised for them).
 
 Statuses: "chosen" (a threshold); "unreachable" (the intent's record reaches the bar at no
 threshold, where a flawless record would have: never automate); "no_data" (never
@@ -124,6 +138,12 @@ class Thresholds:
     precision_bound: float = 0.0
     n: int = 0
 
+    # Routing's rules as they were applied in the selection (see the module docstring).
+    floor: float = 0.0
+    supervisor: dict[str, float] | None = None
+    default_supervisor: float | None = None
+    check: str = "crossfit"
+
     def threshold_for(self, intent: str) -> float | None:
         """The intent's threshold; +inf when it may never be automated; None without data."""
         status = self.status.get(intent)
@@ -131,18 +151,37 @@ class Thresholds:
             return math.inf
         return self.per_intent.get(intent)
 
-    def automated(self, intents: Sequence[str], confidences: np.ndarray) -> np.ndarray:
-        """Boolean mask: which predictions clear their intent's threshold."""
+    def bar_for(self, intent: str) -> float | None:
+        """The confidence routing asks of `intent`: the largest of the data threshold, the
+        supervisor's and the floor; None when there is neither a data nor a supervisor's
+        threshold (never automated)."""
+        own = self.threshold_for(intent)
+        supervisor = (self.supervisor or {}).get(intent, self.default_supervisor)
+        if own is None and supervisor is None:
+            return None
+        return max(v for v in (own, supervisor, self.floor) if v is not None)
+
+    def automated(
+        self,
+        intents: Sequence[str],
+        confidences: np.ndarray,
+        eligible: np.ndarray | None = None,
+    ) -> np.ndarray:
+        """Boolean mask: which predictions routing would automate (`bar_for`), leaving out
+        those that are not `eligible` (out of scope)."""
         out = np.zeros(len(intents), dtype=bool)
         for i, (intent, confidence) in enumerate(zip(intents, confidences, strict=True)):
-            threshold = self.threshold_for(intent)
-            out[i] = threshold is not None and confidence >= threshold
+            bar = self.bar_for(intent)
+            out[i] = bar is not None and confidence >= bar
+        if eligible is not None:
+            out &= np.asarray(eligible, dtype=bool)
         return out
 
     def as_metrics(self) -> dict:
         """JSON-ready form for `ModelVersion.metrics["thresholds"]`."""
         return {
-            "method": "per-intent, shrunk to the calibrated claim, pooled Clopper-Pearson check",
+            "method": "per-intent, shrunk to the calibrated claim, pooled Clopper-Pearson check"
+            + (" on cross-fitted halves" if self.check == "crossfit" else ""),
             "target_precision": self.target_precision,
             "prior_strength": self.prior_strength,
             "bar": self.bar,
@@ -152,6 +191,10 @@ class Thresholds:
             "oof_precision": self.precision,
             "oof_precision_bound": self.precision_bound,
             "oof_n": self.n,
+            "floor": self.floor,
+            "supervisor": None if self.supervisor is None else dict(self.supervisor),
+            "default_supervisor": self.default_supervisor,
+            "check": self.check,
         }
 
     @classmethod
@@ -168,6 +211,10 @@ class Thresholds:
             precision=data.get("oof_precision"),
             precision_bound=float(data.get("oof_precision_bound", 0.0)),
             n=int(data.get("oof_n", 0)),
+            floor=float(data.get("floor", 0.0)),
+            supervisor=data.get("supervisor"),
+            default_supervisor=data.get("default_supervisor"),
+            check=data.get("check", "same"),
         )
 
 
@@ -178,12 +225,16 @@ def _per_intent(
     labels: Sequence[str],
     bar: float,
     prior_strength: float,
+    minimum: dict[str, float] | None = None,
 ) -> tuple[dict[str, float | None], dict[str, str]]:
-    """Each intent's lowest threshold whose shrunk precision reaches `bar`."""
+    """Each intent's lowest threshold whose shrunk precision reaches `bar`; predictions
+    below the intent's `minimum` (routing's floor) take no part."""
     per_intent: dict[str, float | None] = {}
     status: dict[str, str] = {}
     for label in labels:
         mask = predicted == label
+        if minimum is not None:
+            mask = mask & (confidences >= minimum.get(label, 0.0))
         per_intent[label], status[label] = None, "no_data"
         if not mask.any():
             continue
@@ -207,6 +258,16 @@ def _per_intent(
     return per_intent, status
 
 
+def _halves(predicted: np.ndarray, seed: int) -> np.ndarray:
+    """A boolean mask: the first of two halves, stratified by predicted intent."""
+    rng = np.random.default_rng(seed)
+    first = np.zeros(len(predicted), dtype=bool)
+    for label in sorted(set(predicted)):
+        idx = rng.permutation(np.flatnonzero(predicted == label))
+        first[idx[: len(idx) // 2]] = True
+    return first
+
+
 def choose_thresholds(
     predicted: Sequence[str],
     confidences: np.ndarray,
@@ -216,53 +277,107 @@ def choose_thresholds(
     target_precision: float = DEFAULT_TARGET_PRECISION,
     prior_strength: float = PRIOR_STRENGTH,
     confidence_level: float = CONFIDENCE_LEVEL,
+    floor: float = 0.0,
+    supervisor: dict[str, float] | None = None,
+    default_supervisor: float | None = None,
+    eligible: np.ndarray | None = None,
+    check: str = "crossfit",
+    seed: int = 0,
 ) -> Thresholds:
     """Choose each intent's lowest threshold whose held-out precision reaches the target.
 
     `predicted`, `confidences` and `correct` describe held-out (out-of-fold) predictions:
-    the top intent, its calibrated probability, and whether it was right. See the module
-    docstring for the rule; the pooled check raises the bar in steps of 0.001 until the
-    Clopper-Pearson bound of everything automated reaches the target.
+    the top intent, its calibrated probability, and whether it was right; `eligible` marks
+    those within their intent's out-of-scope cut (default: all). See the module docstring
+    for the rule, routing's rules (`floor`, `supervisor`, `default_supervisor`) and the
+    pooled check (`check`: "crossfit" or "same"), which raises the bar in steps of 0.001
+    until the Clopper-Pearson bound reaches the target.
     """
     if not 0.0 < target_precision < 1.0:
         raise ValueError(f"target precision must be in (0, 1), got {target_precision!r}")
+    if check not in ("crossfit", "same"):
+        raise ValueError(f"check must be crossfit or same, not {check!r}")
     predicted_arr = np.asarray([str(p) for p in predicted], dtype=object)
     confidences = np.round(np.asarray(confidences, dtype=float), THRESHOLD_DECIMALS)
     correct = np.asarray(correct, dtype=float)
     labels = [str(label) for label in labels]
+    eligible = (
+        np.ones(len(predicted_arr), dtype=bool)
+        if eligible is None
+        else np.asarray(eligible, dtype=bool)
+    )
+    rules = {"floor": floor, "supervisor": supervisor, "default_supervisor": default_supervisor}
+    minimum = {
+        label: max(floor, (supervisor or {}).get(label, default_supervisor) or 0.0)
+        for label in labels
+    }
+    # Predictions that cannot be automated whatever the threshold take no part in it.
+    usable = eligible.copy()
 
-    def result(per_intent, status, bar) -> Thresholds:
-        chosen = Thresholds(target_precision, per_intent, status, prior_strength, bar=bar)
+    def select(mask: np.ndarray, bar: float) -> tuple[dict, dict]:
+        return _per_intent(
+            predicted_arr[mask],
+            confidences[mask],
+            correct[mask],
+            labels,
+            bar,
+            prior_strength,
+            minimum,
+        )
+
+    def data_automated(per_intent: dict, status: dict, rows: np.ndarray) -> np.ndarray:
+        """Automated by the data thresholds alone (the pooled check's rows)."""
+        chosen = Thresholds(target_precision, per_intent, status, floor=floor)
+        chosen.supervisor = supervisor
+        automated = chosen.automated(list(predicted_arr[rows]), confidences[rows])
+        return (
+            automated
+            & eligible[rows]
+            & np.array([per_intent.get(p) is not None for p in predicted_arr[rows]], dtype=bool)
+        )
+
+    def result(per_intent, status, bar, bound: float) -> Thresholds:
+        chosen = Thresholds(
+            target_precision, per_intent, status, prior_strength, bar=bar, check=check, **rules
+        )
         chosen.n = len(predicted_arr)
-        automated = chosen.automated(list(predicted_arr), confidences)
+        automated = chosen.automated(list(predicted_arr), confidences, eligible)
         chosen.coverage = float(automated.mean()) if len(predicted_arr) else 0.0
         chosen.precision = float(correct[automated].mean()) if automated.any() else None
-        chosen.precision_bound = clopper_pearson_lower(
-            int(correct[automated].sum()), int(automated.sum()), confidence_level
-        )
+        chosen.precision_bound = bound
         return chosen
 
+    everything = np.ones(len(predicted_arr), dtype=bool)
+    first = _halves(predicted_arr, seed)
     bar = target_precision
     while bar < 1.0 + 1e-9:
-        per_intent, status = _per_intent(
-            predicted_arr, confidences, correct, labels, min(bar, 1.0), prior_strength
-        )
-        chosen = result(per_intent, status, round(min(bar, 1.0), 4))
-        if chosen.precision is not None and chosen.precision_bound >= target_precision:
-            return chosen
+        level = min(bar, 1.0)
+        per_intent, status = select(usable, level)
+        if check == "same":
+            parts = [(per_intent, status, everything)]
+        else:
+            parts = [
+                (*select(usable & first, level), ~first),
+                (*select(usable & ~first, level), first),
+            ]
+        successes = n = 0
+        for part_thresholds, part_status, rows in parts:
+            automated = data_automated(part_thresholds, part_status, rows)
+            successes += int(correct[rows][automated].sum())
+            n += int(automated.sum())
+        bound = clopper_pearson_lower(successes, n, confidence_level)
+        if n and bound >= target_precision:
+            return result(per_intent, status, round(level, 4), bound)
         bar += 0.001
     # No bar lets the pooled bound reach the target. Too few held-out predictions in all:
     # nothing can be shown. Otherwise intents whose own record rules them out stay
     # "unreachable"; the others cannot be shown jointly: "insufficient_data" (routing then
     # keeps the supervisors' thresholds).
-    if clopper_pearson_lower(len(predicted_arr), len(predicted_arr), confidence_level) < (
-        target_precision
-    ):
-        seen = set(predicted_arr)
+    shown = int(usable.sum()) // (2 if check == "crossfit" else 1)
+    if clopper_pearson_lower(shown, shown, confidence_level) < target_precision:
+        seen = set(predicted_arr[usable])
         status = {label: "insufficient_data" if label in seen else "no_data" for label in labels}
     else:
-        _, status = _per_intent(
-            predicted_arr, confidences, correct, labels, target_precision, prior_strength
-        )
+        _, status = select(usable, target_precision)
         status = {k: "insufficient_data" if v == "chosen" else v for k, v in status.items()}
-    return result(dict.fromkeys(labels), status, None)
+    return result(dict.fromkeys(labels), status, None, 0.0)

@@ -101,7 +101,10 @@ class _HybridEnsemble(ClassifierMixin, BaseEstimator):
     times `neighbour_weight`). Separate regressions err on different messages, and the
     neighbour score is not a linear function of the features: summed, right and wrong
     predictions separate better than in one joint regression. The neighbour member keeps
-    the training embeddings (float32) and ignores sample weights.
+    the training embeddings as float16 (half the memory of float32; similarities are
+    computed in float32) and ignores sample weights. `neighbour_scores` also serves the
+    out-of-scope score (`review.engine.intent_classifier`): a message far from every
+    training message is unlikely to belong to any intent.
     """
 
     def __init__(
@@ -137,35 +140,45 @@ class _HybridEnsemble(ClassifierMixin, BaseEstimator):
         self.embedding_model_.fit(vectors.toarray(), codes, sample_weight=sample_weight)
         # Neighbour index: mean-pooled training vectors grouped by class.
         order = np.argsort(codes, kind="stable")
-        self.neighbour_vectors_ = vectors[order, :MEAN_VIEW_DIM].toarray().astype(np.float32)
+        self.neighbour_vectors_ = vectors[order, :MEAN_VIEW_DIM].toarray().astype(np.float16)
         counts = np.bincount(codes, minlength=len(self.classes_))
         self.neighbour_bounds_ = np.concatenate([[0], np.cumsum(counts)])
         return self
 
     def _neighbour_scores(self, vectors: Any) -> np.ndarray:
         queries = vectors[:, :MEAN_VIEW_DIM].toarray().astype(np.float32)
-        index, bounds = self.neighbour_vectors_, self.neighbour_bounds_
+        bounds = self.neighbour_bounds_
         out = np.zeros((len(queries), len(self.classes_)))
-        for start in range(0, len(queries), 1024):
-            chunk = queries[start : start + 1024]
-            # One matrix-vector product per text, for the same reason as in `_split`.
-            similarity = np.empty((len(chunk), len(index)), dtype=np.float32)
-            for row, query in enumerate(chunk):
-                similarity[row] = index @ query
+        for start in range(0, len(queries), 256):
+            chunk = queries[start : start + 256]
+            similarity = np.empty((len(chunk), len(self.neighbour_vectors_)), dtype=np.float32)
+            # The float16 index is widened a block of rows at a time (bounded memory), and
+            # one matrix-vector product per text, for the same reason as in `_split`.
+            for lo in range(0, len(self.neighbour_vectors_), 4096):
+                index = np.asarray(self.neighbour_vectors_[lo : lo + 4096], dtype=np.float32)
+                for row, query in enumerate(chunk):
+                    similarity[row, lo : lo + len(index)] = index @ query
             for cls in range(len(self.classes_)):
                 block = similarity[:, bounds[cls] : bounds[cls + 1]]
                 k = min(self.neighbours, block.shape[1])
                 top = -np.partition(-block, k - 1, axis=1)[:, :k]
-                out[start : start + 1024, cls] = top.mean(axis=1)
+                out[start : start + 256, cls] = top.mean(axis=1)
         return out
 
-    def decision_function(self, features: Any) -> np.ndarray:
+    def scores(self, features: Any) -> tuple[np.ndarray, np.ndarray]:
+        """(logits, neighbour similarities): the summed members' (n, n_classes) logits, and
+        per intent the mean cosine similarity of its `neighbours` nearest training messages."""
         text, vectors = self._split(features)
-        return (
+        neighbours = self._neighbour_scores(vectors)
+        logits = (
             _margins(self.text_model_, text)
             + _margins(self.embedding_model_, vectors)
-            + self.neighbour_weight * self._neighbour_scores(vectors)
+            + self.neighbour_weight * neighbours
         )
+        return logits, neighbours
+
+    def decision_function(self, features: Any) -> np.ndarray:
+        return self.scores(features)[0]
 
     def predict(self, features: Any) -> np.ndarray:
         return self.classes_[self.decision_function(features).argmax(axis=1)]
@@ -173,11 +186,24 @@ class _HybridEnsemble(ClassifierMixin, BaseEstimator):
 
 def pipeline_logits(pipeline: Pipeline, texts: Sequence[str]) -> np.ndarray:
     """Return an (n, n_classes) logit matrix, also for the binary case."""
+    return pipeline_scores(pipeline, texts)[0]
+
+
+def pipeline_scores(
+    pipeline: Pipeline, texts: Sequence[str]
+) -> tuple[np.ndarray, np.ndarray | None]:
+    """(logits, neighbour similarities): the (n, n_classes) logits, also for the binary case,
+    and for ``hybrid`` the per-intent neighbour similarities (None for ``tfidf``)."""
+    model = pipeline.named_steps["model"]
+    if isinstance(model, _HybridEnsemble):
+        features = pipeline.named_steps["features"].transform(list(texts))
+        logits, neighbours = model.scores(features)
+        return np.asarray(logits, dtype=np.float64), neighbours
     scores = np.asarray(pipeline.decision_function(list(texts)), dtype=np.float64)
     if scores.ndim == 1:
         # Binary logistic regression returns one margin; softmax([0, m]) == sigmoid(m).
         scores = np.column_stack([np.zeros_like(scores), scores])
-    return scores
+    return scores, None
 
 
 def check_embedding_pin(pipeline: Pipeline) -> None:

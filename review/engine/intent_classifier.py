@@ -1,8 +1,10 @@
 """The calibrated intent classifier: one of the engines (`review.engine.classifier`), its
 temperature and its per-intent thresholds, fitted, used and serialised together.
 
-Calibration fits one temperature (never CalibratedClassifierCV). With ``folds=k`` the
-temperature and the per-intent thresholds (`review.engine.calibration`) come from
+Calibration fits one temperature and caps each intent's probability at what its examples
+can show (`review.engine.scaling`; never
+CalibratedClassifierCV). With ``folds=k`` they, the out-of-scope score
+(`review.engine.out_of_scope`) and the per-intent thresholds (`review.engine.calibration`) come from
 out-of-fold predictions on the training data, then the model is refitted on every example;
 without it, from a stratified 20 % holdout.
 
@@ -18,7 +20,6 @@ Usage::
 from __future__ import annotations
 
 import io
-import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -26,8 +27,7 @@ from typing import Any
 import joblib
 import numpy as np
 import sklearn
-from scipy.optimize import minimize_scalar
-from scipy.special import log_softmax, softmax
+from scipy.special import softmax
 from sklearn.metrics import f1_score
 from sklearn.model_selection import StratifiedKFold
 from sklearn.pipeline import Pipeline
@@ -43,44 +43,33 @@ from review.engine.classifier import (
     ENGINES,
     build_pipeline,
     check_embedding_pin,
-    pipeline_logits,
+    pipeline_scores,
 )
 from review.engine.embeddings import MODEL_ID, SentenceEmbedder
+from review.engine.out_of_scope import OutOfScopeScorer, components
+from review.engine.scaling import evidence_caps, fit_temperature, nll, probabilities
 
 # Version 1 blobs written before the engine choice and thresholds existed load as "tfidf"
 # without thresholds; the keys added since are optional.
 FORMAT_VERSION = 1
 N_ALTERNATIVES = 3
 DEFAULT_FOLDS = 5
-# A tiny, perfectly separated holdout pushes the NLL optimum towards T -> 0, which would
-# make every suggestion look certain; the lower bound keeps that from running away.
-TEMPERATURE_BOUNDS = (0.2, 20.0)
 
 
 @dataclass(frozen=True)
 class Prediction:
-    """Top intent with its calibrated probability and the runners-up."""
+    """Top intent with its calibrated probability and the runners-up.
+
+    `oos_score` (0 to 1, higher: more likely out of scope) and `out_of_scope` (above the
+    intent's cut: routing sends it to a person) come from `review.engine.out_of_scope`;
+    a model without a scorer gives 0.0 and False.
+    """
 
     intent: str
     confidence: float
     alternatives: tuple[tuple[str, float], ...]
-
-
-def _nll(logits: np.ndarray, y: np.ndarray, temperature: float) -> float:
-    """Return the mean negative log likelihood of softmax(logits / T)."""
-    log_p = log_softmax(logits / temperature, axis=1)
-    return float(-log_p[np.arange(len(y)), y].mean())
-
-
-def _fit_temperature(logits: np.ndarray, y: np.ndarray) -> float:
-    """Return the temperature minimising the holdout NLL (searched on log T)."""
-    low, high = TEMPERATURE_BOUNDS
-    result = minimize_scalar(
-        lambda log_t: _nll(logits, y, math.exp(log_t)),
-        bounds=(math.log(low), math.log(high)),
-        method="bounded",
-    )
-    return float(math.exp(result.x))
+    oos_score: float = 0.0
+    out_of_scope: bool = False
 
 
 def _stratified_split(
@@ -109,6 +98,7 @@ class IntentClassifier:
         *,
         engine: str = "tfidf",
         thresholds: Thresholds | None = None,
+        out_of_scope: OutOfScopeScorer | None = None,
     ) -> None:
         """Wrap an already fitted pipeline, its temperature and its chosen thresholds."""
         if not temperature > 0:
@@ -120,7 +110,11 @@ class IntentClassifier:
         self.temperature = float(temperature)
         self.metrics = metrics
         self.thresholds = thresholds
+        self.out_of_scope = out_of_scope
         self.labels: list[str] = [str(c) for c in pipeline.classes_]
+        # Each intent's highest probability (`review.engine.scaling`; none before it existed).
+        caps = metrics.get("evidence_caps")
+        self.caps = None if caps is None else np.array([caps[label] for label in self.labels])
 
     @classmethod
     def fit(
@@ -134,8 +128,15 @@ class IntentClassifier:
         engine: str = "tfidf",
         target_precision: float = DEFAULT_TARGET_PRECISION,
         sample_weight: Sequence[float] | None = None,
+        routing: dict[str, Any] | None = None,
+        out_of_scope_labels: Sequence[str] = (),
     ) -> IntentClassifier:
         """Train on `texts`/`labels`, calibrate on held-out predictions, refit on all data.
+
+        `routing` holds routing's rules that threshold selection applies as routing does
+        (`choose_thresholds`: ``floor``, ``supervisor``, ``default_supervisor``);
+        `out_of_scope_labels` names the catch-all intents, left out of the out-of-scope
+        score's reference (`review.engine.out_of_scope`).
 
         With `folds=k` every example is predicted once by a model trained on the other
         folds (stratified k-fold, at most as many folds as the rarest intent has examples);
@@ -178,7 +179,7 @@ class IntentClassifier:
             embedder.remember(texts)  # embed once, reuse in every fold and the final fit
             metrics["embedding_model"] = MODEL_ID
         try:
-            temperature, thresholds = cls._calibrate(
+            temperature, thresholds, scorer = cls._calibrate(
                 texts,
                 y,
                 classes,
@@ -190,13 +191,22 @@ class IntentClassifier:
                 embedder,
                 target_precision,
                 metrics,
+                dict(routing or {}),
+                {str(label) for label in out_of_scope_labels},
             )
             pipeline = build_pipeline(seed, engine, embedder)
             pipeline.fit(texts, classes[y], **_weights(weights))
         finally:
             if embedder is not None:
                 embedder.forget()
-        return cls(pipeline, temperature, metrics, engine=engine, thresholds=thresholds)
+        return cls(
+            pipeline,
+            temperature,
+            metrics,
+            engine=engine,
+            thresholds=thresholds,
+            out_of_scope=scorer,
+        )
 
     @staticmethod
     def _calibrate(
@@ -211,7 +221,9 @@ class IntentClassifier:
         embedder: Any,
         target_precision: float,
         metrics: dict[str, Any],
-    ) -> tuple[float, Thresholds | None]:
+        routing: dict[str, Any],
+        out_of_scope_labels: set[str],
+    ) -> tuple[float, Thresholds | None, OutOfScopeScorer | None]:
         """Predict held-out examples, fit T on them, choose thresholds, record figures."""
         counts = np.bincount(y, minlength=len(classes))
         if folds is not None:
@@ -233,25 +245,41 @@ class IntentClassifier:
                 n_holdout=0,
                 temperature=1.0,
             )
-            return 1.0, None
+            return 1.0, None, None
 
         held = np.concatenate([test for _, test in splits])
         logits = np.zeros((len(y), len(classes)))
+        neighbours = np.zeros((len(y), len(classes))) if engine == "hybrid" else None
         for train, test in splits:
             pipeline = build_pipeline(seed, engine, embedder)
             fold_weights = None if weights is None else weights[train]
             pipeline.fit([texts[i] for i in train], y[train], **_weights(fold_weights))
             # Every class is in every training part, so logit column j is class index j.
-            logits[test] = pipeline_logits(pipeline, [texts[i] for i in test])
+            logits[test], fold_neighbours = pipeline_scores(pipeline, [texts[i] for i in test])
+            if neighbours is not None:
+                neighbours[test] = fold_neighbours
+            del pipeline  # one fold's model at a time: the peak is one fit, not five
         logits, y_held = logits[held], y[held]
-        temperature = _fit_temperature(logits, y_held)
+        temperature = fit_temperature(logits, y_held)
+        caps = evidence_caps(counts)
 
         predicted = logits.argmax(axis=1)
         correct = (predicted == y_held).astype(float)
         before = softmax(logits, axis=1).max(axis=1)
-        after = softmax(logits / temperature, axis=1).max(axis=1)
+        after = probabilities(logits, temperature, caps).max(axis=1)
+        raw = components(logits, temperature, None if neighbours is None else neighbours[held])
+        in_scope = np.array([str(c) not in out_of_scope_labels for c in classes[y_held]])
+        scorer = OutOfScopeScorer.fit(raw, classes[predicted], classes, in_scope=in_scope)
+        oos_scores = scorer.score(raw)
         thresholds = choose_thresholds(
-            classes[predicted], after, correct, list(classes), target_precision=target_precision
+            classes[predicted],
+            after,
+            correct,
+            list(classes),
+            target_precision=target_precision,
+            eligible=scorer.within(classes[predicted], oos_scores),
+            seed=seed,
+            **routing,
         )
         n_train = len(texts) if folds is not None else len(texts) - len(held)
         metrics.update(
@@ -262,33 +290,52 @@ class IntentClassifier:
             macro_f1=float(f1_score(y_held, predicted, average="macro", zero_division=0)),
             ece_before=expected_calibration_error(before, correct),
             ece_after=expected_calibration_error(after, correct),
-            nll_before=_nll(logits, y_held, 1.0),
-            nll_after=_nll(logits, y_held, temperature),
+            nll_before=nll(logits, y_held, 1.0),
+            nll_after=nll(logits, y_held, temperature),
             temperature=temperature,
+            evidence_caps={str(c): round(float(v), 6) for c, v in zip(classes, caps, strict=True)},
             thresholds=thresholds.as_metrics(),
+            out_of_scope={
+                "cuts": dict(scorer.cuts),
+                "quantile": scorer.quantile,
+                "signals": ["energy"] + (["neighbour_distance"] if neighbours is not None else []),
+                "oof_cut_share": float(1.0 - scorer.within(classes[predicted], oos_scores).mean()),
+            },
         )
-        return temperature, thresholds
+        return temperature, thresholds, scorer
 
     def threshold_for(self, intent: str) -> float | None:
         """The data-chosen minimum confidence for `intent` (inf: never automate; None: none)."""
         return None if self.thresholds is None else self.thresholds.threshold_for(intent)
 
-    def predict_proba(self, texts: Sequence[str]) -> np.ndarray:
-        """Calibrated probabilities, one row per text, columns in `self.labels` order."""
+    def _scores(self, texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
+        """(calibrated probabilities, oos scores) for `texts`."""
         texts = [str(t) for t in texts]
         if not texts:
-            return np.zeros((0, len(self.labels)))
-        return softmax(pipeline_logits(self._pipeline, texts) / self.temperature, axis=1)
+            return np.zeros((0, len(self.labels))), np.zeros(0)
+        logits, neighbours = pipeline_scores(self._pipeline, texts)
+        proba = probabilities(logits, self.temperature, self.caps)
+        if self.out_of_scope is None:
+            return proba, np.zeros(len(texts))
+        return proba, self.out_of_scope.score(components(logits, self.temperature, neighbours))
+
+    def predict_proba(self, texts: Sequence[str]) -> np.ndarray:
+        """Calibrated probabilities, one row per text, columns in `self.labels` order."""
+        return self._scores(texts)[0]
 
     def predict(self, texts: Sequence[str]) -> list[Prediction]:
         """Return one calibrated prediction per text, in input order."""
         predictions = []
-        for row in self.predict_proba(texts):
+        proba, oos_scores = self._scores(texts)
+        for row, oos_score in zip(proba, oos_scores, strict=True):
             # Stable sort on negated probabilities keeps label order on exact ties.
             order = np.argsort(-row, kind="stable")
             ranked = [(self.labels[i], float(row[i])) for i in order[: N_ALTERNATIVES + 1]]
             intent, confidence = ranked[0]
-            predictions.append(Prediction(intent, confidence, tuple(ranked[1:])))
+            out = self.out_of_scope is not None and oos_score > self.out_of_scope.cut_for(intent)
+            predictions.append(
+                Prediction(intent, confidence, tuple(ranked[1:]), float(oos_score), bool(out))
+            )
         return predictions
 
     def predict_one(self, text: str) -> Prediction:
@@ -308,6 +355,7 @@ class IntentClassifier:
             "temperature": self.temperature,
             "metrics": self.metrics,
             "thresholds": None if self.thresholds is None else self.thresholds.as_metrics(),
+            "out_of_scope": None if self.out_of_scope is None else self.out_of_scope.as_metrics(),
         }
         buffer = io.BytesIO()
         joblib.dump(payload, buffer)
@@ -331,12 +379,14 @@ class IntentClassifier:
             check_embedding_pin(payload["pipeline"])
         stored = payload.get("thresholds")
         thresholds = None if stored is None else Thresholds.from_metrics(stored)
+        scorer = payload.get("out_of_scope")
         return cls(
             payload["pipeline"],
             payload["temperature"],
             payload["metrics"],
             engine=engine,
             thresholds=thresholds,
+            out_of_scope=None if scorer is None else OutOfScopeScorer.from_metrics(scorer),
         )
 
 

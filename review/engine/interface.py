@@ -85,8 +85,15 @@ def train(
     folds: int = DEFAULT_FOLDS,
     target_precision: float = DEFAULT_TARGET_PRECISION,
     sample_weight: Sequence[float] | None = None,
+    routing: dict | None = None,
+    out_of_scope_labels: Sequence[str] = (),
 ) -> IntentClassifier:
-    """Train a calibrated model with thresholds chosen from `folds`-fold out-of-fold data."""
+    """Train a calibrated model with thresholds chosen from `folds`-fold out-of-fold data.
+
+    `routing` (``floor``, ``supervisor``, ``default_supervisor``) are routing's rules, applied
+    inside threshold selection as routing applies them; `out_of_scope_labels` the catch-all
+    intents (`IntentClassifier.fit`).
+    """
     require(engine)
     return IntentClassifier.fit(
         texts,
@@ -96,6 +103,8 @@ def train(
         folds=folds,
         target_precision=target_precision,
         sample_weight=sample_weight,
+        routing=routing,
+        out_of_scope_labels=out_of_scope_labels,
     )
 
 

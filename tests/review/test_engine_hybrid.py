@@ -109,6 +109,20 @@ def test_the_hybrid_model_sums_two_regressions_and_a_neighbour_score(hybrid) -> 
         + ensemble.neighbour_weight * neighbours
     )
     assert np.allclose(ensemble.decision_function(features), summed)
+    # The neighbour index is float16 (half the memory); scores() gives the same logits and
+    # the neighbour similarities that the out-of-scope score uses.
+    assert ensemble.neighbour_vectors_.dtype == np.float16
+    logits, similarities = ensemble.scores(features)
+    assert np.allclose(logits, summed) and np.allclose(similarities, neighbours)
+
+
+@needs_hybrid
+def test_the_hybrid_out_of_scope_score_uses_the_neighbour_distance(hybrid) -> None:
+    assert hybrid.metrics["out_of_scope"]["signals"] == ["energy", "neighbour_distance"]
+    inside, outside = hybrid.predict(
+        ["Where is my parcel? It has not arrived", "Who won the football world cup in 1954?"]
+    )
+    assert inside.oos_score < outside.oos_score
 
 
 @needs_hybrid

@@ -162,8 +162,40 @@ def test_evaluate_engine_prints_exactly_the_documented_keys(csv_files, capsys):
     assert figures["predictions_per_second_batch1"] > 0
     assert figures["predictions_per_second_batch256"] > 0
     assert figures["model_bytes"] > 0 and figures["peak_rss_bytes"] > 0
-    # Too few examples to show 98 %: nothing is automated in the evaluation.
-    assert figures["coverage"] == 0.0 and figures["realised_precision"] is None
+    assert figures["folds"] == 5 and figures["n_test"] == 4 and figures["n_out_of_scope"] == 0
+    assert figures["peak_rss_training_bytes"] > 0
+    # Too few examples to show 98 %: no data thresholds, so routing applies the supervisor's
+    # (a new intent's 0.85), and every confident answer is automated, as in the product ...
+    assert figures["threshold"] is None
+    assert figures["coverage"] == 1.0 and figures["realised_precision"] == 1.0
+    # ... but none above a supervisor's threshold that no answer reaches (with 8 examples an
+    # intent's probability is at most 0.9).
+    strict = run_json(capsys, "--train", train, "--test", test, "--supervisor-threshold", "0.95")
+    assert strict["coverage"] == 0.0 and strict["realised_precision"] is None
+
+
+def test_evaluate_engine_writes_every_prediction_as_routing_acted(csv_files, capsys, tmp_path):
+    train, _, oos = csv_files
+    path = tmp_path / "predictions.csv"
+    figures = run_json(capsys, "--train", train, "--test", oos, "--predictions", str(path))
+    with path.open(newline="", encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    assert list(rows[0]) == ["text", "label", "predicted", "confidence", "oos_score", "automated"]
+    assert [row["label"] for row in rows] == [
+        "order_status",
+        "cancel_contract",
+        "refund",
+        "address_change",
+        "weather",
+    ]
+    assert rows[4]["text"] == "What is the weather tomorrow?"
+    # Every figure can be recomputed from the file.
+    automated = [row["automated"] == "1" for row in rows]
+    assert sum(automated) / len(rows) == pytest.approx(figures["coverage"])
+    right = [row["label"] == row["predicted"] for row in rows]
+    assert sum(right) / len(rows) == pytest.approx(figures["accuracy"])
+    assert figures["oos_automated"] == int(automated[4])
+    assert all(0.0 <= float(row["oos_score"]) <= 1.0 for row in rows)
 
 
 def test_evaluate_engine_out_of_scope_mode(csv_files, capsys):

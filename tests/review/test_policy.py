@@ -6,7 +6,7 @@ import pytest
 
 from cases.models import ActionKind
 from review.models import Intent
-from review.policy import route, sampled
+from review.policy import Routing, route, sampled
 
 OOS = 0.4
 
@@ -119,3 +119,18 @@ def test_qa_sampling_is_deterministic_and_close_to_its_rate():
 
 def test_a_legal_flag_makes_the_risk_class_legal():
     assert decide(intent(risk_class="financial"), flags=["legal"]).risk_class == "legal"
+
+
+def test_an_answer_above_its_intents_out_of_scope_cut_goes_to_a_person():
+    # Confident, but unlike every training message of the intent (Prediction.out_of_scope).
+    routing = route(
+        intent=intent(),
+        confidence=0.99,
+        slots={},
+        risk_flags=[],
+        out_of_scope_threshold=OOS,
+        sample_key="x",
+        out_of_scope=True,
+    )
+    assert routing == Routing(False, ("out_of_scope",), "none")
+    assert decide(confidence=0.99).automatable

@@ -143,3 +143,18 @@ def test_the_held_out_share_is_a_setting(examples, settings):
     settings.ENGINE_HOLDOUT_SHARE = 0.0
     version = model_train()
     assert version.metrics["gate"]["n_holdout"] == 0 and version.n_examples == 144
+
+
+def test_the_gate_routes_out_of_scope_answers_to_a_person(examples):
+    from review.engine.intent_classifier import Prediction
+    from review.training import model_evaluate
+
+    held = list(TrainingExample.objects.select_related("intent")[:2])
+
+    class Answers:
+        def predict(self, texts):
+            slug = held[0].intent.slug
+            return [Prediction(slug, 0.999, ()), Prediction(slug, 0.999, (), 0.999, True)]
+
+    figures = model_evaluate(None, Answers(), held)
+    assert (figures.n, figures.automated) == (2, 1)
