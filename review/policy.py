@@ -49,11 +49,17 @@ def route(
     risk_flags: list[str],
     out_of_scope_threshold: float,
     sample_key: str,
+    insufficient_text: str | None = None,
 ) -> Routing:
-    """Return whether the AI may act alone, and every reason a human must decide instead."""
+    """Return whether the AI may act alone, and every reason a human must decide instead.
+
+    `insufficient_text` is the reason code of `review.engine.substance.insufficient` for the
+    message (too short, or repeating itself): never automated, whatever the confidence.
+    """
+    evidence = (insufficient_text,) if insufficient_text else ()
     if intent is None or intent.is_out_of_scope or confidence < out_of_scope_threshold:
-        return Routing(False, ("out_of_scope",), "none")
-    reasons: list[str] = []
+        return Routing(False, ("out_of_scope", *evidence), "none")
+    reasons: list[str] = list(evidence)
     if intent.mode != "auto" or intent.action == ActionKind.MANUAL:
         reasons.append("intent_mode_assist")
     if confidence < intent.threshold:

@@ -18,6 +18,7 @@ from review.engine.language import detect_language
 from review.engine.llm import LLMConfig, chat_draft
 from review.engine.risks import detect_risks
 from review.engine.slots import extract_slots
+from review.engine.substance import insufficient
 from review.models import Intent, ModelVersion, Suggestion
 from review.policy import route
 
@@ -158,6 +159,7 @@ def build_suggestion(case: Case, message: Message, version, prediction: Predicti
         risk_flags=risk_flags,
         out_of_scope_threshold=settings.OUT_OF_SCOPE_THRESHOLD,
         sample_key=f"{case.reference}:{message.pk}",
+        insufficient_text=insufficient(f"{message.subject}\n{text}"),
     )
     action = intent.action if intent else ActionKind.MANUAL
     values = {"customer_name": case.customer.name, "reference": case.reference}
