@@ -88,7 +88,8 @@ _DATE_RE = re.compile(
 )
 
 # Clause boundaries: the context of a date is its own clause, not the whole message.
-_BOUNDARY = re.compile(r"[.!?;:\n,(]|\s(?:but|aber|and|und|so|also)\s", re.IGNORECASE)
+_BOUNDARY = re.compile(r"[.!?;:\n,(]|\s(?:but|aber|so|also)\s", re.IGNORECASE)
+_SENTENCE_END = re.compile(r"[.!?\n]\s")
 _PAST = re.compile(
     r"\b(?:sent|returned|ordered|bought|purchased|paid|received|arrived|came|since|ago"
     r"|zurückgeschickt|zurückgesendet|zurückgesandt|retourniert|zurückgegeben|bestellt"
@@ -103,7 +104,7 @@ _NOT_PAST = re.compile(
     re.IGNORECASE,
 )
 _RETURN = re.compile(
-    r"\b(?:sent\s{1,3}(?:\w{1,20}\s{1,3}){0,3}?back|returned|zurückgeschickt|zurückgesendet"
+    r"\b(?:sent\s{1,3}(?:[\w-]{1,20}\s{1,3}){0,6}?back|returned|zurückgeschickt|zurückgesendet"
     r"|zurückgesandt|retourniert|zurückgegeben|rücksendung|retoure)\b",
     re.IGNORECASE,
 )
@@ -111,6 +112,15 @@ _RETURN = re.compile(
 _AVOID = re.compile(
     r"(?:\b(?:not|never|cannot|unable|nobody|away|booked|scheduled|due|planned|nicht|keine?\w*"
     r"|niemand|geplant|vorgesehen|terminiert|statt|anstatt|instead\s{1,3}of)\b|n['\u2019]t\b)",
+    re.IGNORECASE,
+)
+
+# "die Lieferung vom 17.10. auf die Woche danach verschieben", "move it from 3 May to ...":
+# the date after "vom"/"from" in a clause that moves something is the one to change.
+_FROM_BEFORE = re.compile(r"\b(?:vom|from)\s{1,3}$", re.IGNORECASE)
+_MOVE = re.compile(
+    r"\b(?:verschieb\w*|verleg\w*|postpone\w*|reschedul\w*|push\s{1,3}(?:it\s{1,3})?back"
+    r"|bring\s{1,3}(?:it\s{1,3})?forward|move\s{1,3}(?:it|the\s{1,3}delivery|my\s{1,3}delivery))\b",
     re.IGNORECASE,
 )
 
@@ -147,13 +157,19 @@ def find_dates(text: str, received: datetime.date) -> Dates:
     avoid: list[str] = []
     happened: list[str] = []
     return_date = None
+    # The last date with a month, and where it ended: "on 2 October ... on the 5th" is the
+    # 5th after it, in the same sentence.
+    anchor: tuple[datetime.date, int] | None = None
     for count, match in enumerate(_DATE_RE.finditer(text)):
         if count >= _MAX_MENTIONS:
             break
         clause_start, clause_end = _clause(text, match.start(), match.end())
         clause = text[clause_start:clause_end]
         past = bool(_PAST.search(clause)) and not _NOT_PAST.search(clause)
-        avoided = bool(_AVOID.search(text[clause_start : match.start()]))
+        avoided = bool(_AVOID.search(text[clause_start : match.start()])) or bool(
+            _FROM_BEFORE.search(text[max(0, match.start() - 8) : match.start()])
+            and _MOVE.search(clause)
+        )
         if match.group("wd") and not past:
             name = WEEKDAYS[_WEEKDAY_INDEX[match.group("wd").lower()]]
             if avoided:
@@ -161,9 +177,14 @@ def find_dates(text: str, received: datetime.date) -> Dates:
             elif name not in weekdays:
                 weekdays.append(name)
             continue
-        day = _read(match, received, past=past)
+        after = None
+        if anchor and not _SENTENCE_END.search(text, anchor[1], match.start()):
+            after = anchor[0]
+        day = _read(match, received, past=past, after=after)
         if day is None:
             continue
+        if not (match.group("wd") or match.group("step") or match.group("rel")):
+            anchor = (day, match.end())
         iso = day.isoformat()
         if avoided:
             avoid.append(iso)
@@ -174,7 +195,10 @@ def find_dates(text: str, received: datetime.date) -> Dates:
             happened.append(iso)
         if return_date is None and day <= received and _RETURN.search(clause):
             return_date = iso
-    avoid = [d for d in dict.fromkeys(avoid) if d not in dates]
+    # A day the customer cannot do stays out, even where it is also named ("Delivery next
+    # Tuesday" in the subject, "booked for next Tuesday, but I travel" in the body).
+    avoid = list(dict.fromkeys(avoid))
+    dates = [d for d in dates if d not in avoid]
     return Dates(dates, weekdays, avoid, happened, return_date)
 
 
@@ -202,12 +226,28 @@ def _parse(span: str, base: datetime.datetime) -> datetime.date | None:
     return parsed.date() if parsed else None
 
 
-def _read(match: re.Match[str], received: datetime.date, *, past: bool) -> datetime.date | None:
-    """One date mention as a date (None when it is no real calendar date)."""
+def _read(
+    match: re.Match[str],
+    received: datetime.date,
+    *,
+    past: bool,
+    after: datetime.date | None = None,
+) -> datetime.date | None:
+    """One date mention as a date (None when it is no real calendar date).
+
+    Numeric dates are read here, day first: dateparser reads "12.08." as a time of day.
+    """
     base = datetime.datetime.combine(received, datetime.time(12))
-    if match.group("iso") or match.group("num"):
-        return _parse(match.group(0), base)
-    if match.group("short") or match.group("dm") or match.group("md"):
+    if match.group("iso"):
+        year, month, day = (int(part) for part in match.group("iso").split("-"))
+        return _date(year, month, day)
+    if match.group("num"):
+        day, month, year = (int(p) for p in re.split(r"[./]", match.group("num")))
+        return _date(year + 2000 if year < 100 else year, month, day)
+    if match.group("short"):
+        day, month = (int(p) for p in match.group("short").split(".")[:2])
+        return _place(month, day, received, past) if _date(2000, month, day) else None
+    if match.group("dm") or match.group("md"):
         span = match.group(0)
         if re.search(rf"\b{_YEAR}\b", span):
             return _parse(span, base)
@@ -220,6 +260,8 @@ def _read(match: re.Match[str], received: datetime.date, *, past: bool) -> datet
         backwards = match.group("step").lower().startswith(("last", "letzte"))
         return _weekday(name, received, past=backwards, strictly=True)
     if match.group("ord"):
+        if after is not None:
+            return _month_day(int(match.group("ord")), after, past=False)
         return _month_day(int(match.group("ord")), received, past)
     if match.group("wd"):
         return _weekday(WEEKDAYS[_WEEKDAY_INDEX[match.group("wd").lower()]], received, past=past)

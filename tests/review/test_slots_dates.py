@@ -58,7 +58,34 @@ SATURDAY_5_DEC = D(2026, 12, 5)
             TUESDAY_20_OCT,
             {"dates": ["2025-10-25"], "past_dates": ["2025-10-25"]},
         ),
+        (
+            "I sent the boots from order A-24210 back on 2 October and your tracking shows "
+            "they arrived on the 5th.",
+            D(2026, 12, 6),
+            {
+                "dates": ["2026-10-02", "2026-10-05"],
+                "past_dates": ["2026-10-02", "2026-10-05"],
+                "return_date": "2026-10-02",
+            },
+        ),
+        (
+            "Ich habe am Montag einen Wasserkocher und zwei Tassen bestellt",
+            D(2026, 12, 6),
+            {"dates": ["2026-11-30"], "past_dates": ["2026-11-30"]},
+        ),
+        # A numeric date is a date, never a time of day.
+        (
+            "laut Ihrer Schlussrechnung vom 12.08. steht mir ein Guthaben zu",
+            D(2026, 12, 6),
+            {"dates": ["2026-08-12"], "past_dates": ["2026-08-12"]},
+        ),
+        ("Termin 12.03.2026 oder 12/03/2026", D(2026, 3, 10), {"dates": ["2026-03-12"]}),
         # Weekdays asked for, and the ones the customer cannot do.
+        (
+            "Delivery next Tuesday\nIt is booked for next Tuesday, but I travel that day.",
+            TUESDAY_20_OCT,
+            {"avoid_dates": ["2026-10-27"]},
+        ),
         (
             "Could you deliver Thursday or Friday?",
             TUESDAY_20_OCT,
@@ -83,6 +110,17 @@ SATURDAY_5_DEC = D(2026, 12, 5)
             TUESDAY_20_OCT,
             {"weekdays": ["thursday"], "avoid_dates": ["2026-10-26"]},
         ),
+        (
+            "können wir die Lieferung vom 17.10. auf die Woche danach verschieben?",
+            D(2026, 10, 12),
+            {"avoid_dates": ["2026-10-17"]},
+        ),
+        (
+            "Could you move the delivery from 3 November to the week after?",
+            TUESDAY_20_OCT,
+            {"avoid_dates": ["2026-11-03"]},
+        ),
+        ("From 1 November I will move to Leeds", TUESDAY_20_OCT, {"dates": ["2026-11-01"]}),
         # A day of the month alone is the next one to come.
         ("Could it come on the 3rd instead?", SATURDAY_5_DEC, {"dates": ["2027-01-03"]}),
         ("Please deliver on the 3rd.", TUESDAY_20_OCT, {"dates": ["2026-11-03"]}),
