@@ -29,11 +29,15 @@ MIN_WORDS_FOR_REPETITION = 16
 MAX_REPEATED_SHARE = 0.5
 _SCAN_LIMIT = 20_000
 _WORD = re.compile(r"\w+(?:['\u2019.-]\w+)*")
+# What a reply's subject adds without saying anything: "Re:", "AW: WG:", and our own case
+# reference "[#K7Q2M9XD]" (cases.outbound): "Re: Ihr Fall [#K7Q2M9XD]" + "Rechnung?" is thin.
+_NOISE = re.compile(r"\[#\w{1,20}\]|\b(?:re|aw|fw|fwd|wg|sv|antw)\s{0,2}:", re.IGNORECASE)
 
 
 def words(text: str) -> list[str]:
-    """The message's words, case-folded, in order (numbers such as 4711-2231 are one word)."""
-    return [w.casefold() for w in _WORD.findall(text[:_SCAN_LIMIT])]
+    """The message's words, case-folded, in order (numbers such as 4711-2231 are one word),
+    without reply prefixes and our case reference."""
+    return [w.casefold() for w in _WORD.findall(_NOISE.sub(" ", text[:_SCAN_LIMIT]))]
 
 
 def repeated_share(tokens: list[str], size: int = SHINGLE) -> float:
