@@ -75,8 +75,9 @@ def routing_intent(intent: Intent | None, version: ModelVersion | None) -> Inten
 
 
 def date_options(slots: dict, language: str, today: date) -> list[dict]:
-    """Offer what the customer asked for: the dates they named, then their weekdays, then the
-    next business days; never a day they cannot do, nor one sooner than the day after tomorrow.
+    """Offer what the customer asked for: the dates they named, then their weekdays, then
+    business days (after their own date, if they named one); never a day they cannot do, nor
+    one sooner than the day after tomorrow.
 
     `today` is the day the options are made (the slots were read as of the received date).
     """
@@ -86,8 +87,10 @@ def date_options(slots: dict, language: str, today: date) -> list[dict]:
     named = [date.fromisoformat(d) for d in slots.get("dates", [])]
     candidates = [d for d in named if d >= earliest and d not in avoid]
     wanted = {WEEKDAYS.index(name) for name in slots.get("weekdays", []) if name in WEEKDAYS}
-    day = earliest
-    while len(candidates) < OPTIONS and day < earliest + timedelta(days=28):
+    # Around what they asked for: after their own date ("on the 3rd": the 3rd, 4th, 5th).
+    start = min(candidates) + timedelta(days=1) if candidates else earliest
+    day = start
+    while len(candidates) < OPTIONS and day < start + timedelta(days=28):
         fits = day.weekday() in wanted if wanted else day.weekday() < 5
         if fits and day not in avoid and day not in candidates:
             candidates.append(day)

@@ -178,8 +178,8 @@ def test_reference_numbers_survive_common_typos(text, references):
             TUESDAY_20_OCT,
             ["2026-10-22", "2026-10-29", "2026-10-30"],
         ),
-        # The 3rd asked for is offered first, then the next business days.
-        ({"dates": ["2027-01-03"]}, SATURDAY_5_DEC, ["2027-01-03", "2026-12-07", "2026-12-08"]),
+        # The 3rd asked for is offered first, then the business days after it.
+        ({"dates": ["2027-01-03"]}, SATURDAY_5_DEC, ["2027-01-03", "2027-01-04", "2027-01-05"]),
         # Nothing asked for: the next three business days, never tomorrow.
         ({}, TUESDAY_20_OCT, ["2026-10-22", "2026-10-23", "2026-10-26"]),
         # Not possible on Friday: skipped.
@@ -194,11 +194,11 @@ def test_reference_numbers_survive_common_typos(text, references):
             TUESDAY_20_OCT,
             ["2026-10-22", "2026-10-23", "2026-10-26"],
         ),
-        # A named date and a weekday: the date first, then that weekday.
+        # A named date and a weekday: the date first, then that weekday after it.
         (
             {"dates": ["2026-11-03"], "weekdays": ["friday"]},
             TUESDAY_20_OCT,
-            ["2026-11-03", "2026-10-23", "2026-10-30"],
+            ["2026-11-03", "2026-11-06", "2026-11-13"],
         ),
     ],
 )
