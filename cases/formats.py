@@ -8,6 +8,7 @@ import re
 from datetime import date
 from decimal import Decimal, InvalidOperation
 
+from django.utils.dates import WEEKDAYS
 from django.utils.formats import date_format, number_format
 from django.utils.translation import get_language
 
@@ -15,6 +16,8 @@ CURRENCY_SIGNS = {"EUR": "€", "USD": "$", "GBP": "£", "CHF": "CHF"}
 ISO_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 AMOUNT = re.compile(r"^(\d+(?:\.\d+)?) ([A-Z]{3})$")
 BLANK = re.compile(r"\{\w+\}")
+# The engine names weekdays a customer asks for in English, lower case ("thursday").
+WEEKDAY_NAMES = {str(name).lower(): index for index, name in WEEKDAYS.items()}
 
 
 def german() -> bool:
@@ -46,6 +49,8 @@ def value_text(value) -> str:
         return f"{value_text(value['from'])} → {value_text(value['to'])}"
     if isinstance(value, dict) and "value" in value:
         return amount_text(value.get("value"), value.get("currency", ""))
+    if isinstance(value, str) and value in WEEKDAY_NAMES:
+        return str(WEEKDAYS[WEEKDAY_NAMES[value]])  # in the reader's language
     if isinstance(value, str) and ISO_DAY.match(value):
         try:
             return day_text(date.fromisoformat(value))

@@ -22,6 +22,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cases.models import ActionKind, CaseEvent
+from review.engine.substance import REPETITIVE, TOO_SHORT
 from review.models import Intent, ModelVersion, Suggestion
 from review.policy import route
 
@@ -35,6 +36,8 @@ VERDICTS = {
     "reopen": (CUSTOMER, False),  # only with negative feedback, see `outcome_events`
 }
 NEGATIVE_FEEDBACK = "customer_feedback_negative"
+# A message too thin to act on stays with a person at any threshold (`review.engine.substance`).
+INSUFFICIENT = (TOO_SHORT, REPETITIVE)
 
 # An intent is ready to automate when we are 95 % sure that at least this share of decisions
 # agrees with the AI, and should go back to assist when we are 95 % sure it is below.
@@ -204,7 +207,15 @@ def what_if(
     suggestions = list(
         Suggestion.objects.filter(intent=intent, created_at__gte=since)
         .select_related("case")
-        .only("pk", "confidence", "slots", "risk_flags", "message_id", "case__reference")
+        .only(
+            "pk",
+            "confidence",
+            "slots",
+            "risk_flags",
+            "reason_codes",
+            "message_id",
+            "case__reference",
+        )
     )
     verdicts: dict[int, bool] = {}
     for suggestion_id, name in (
@@ -233,6 +244,9 @@ def what_if(
                 risk_flags=suggestion.risk_flags,
                 out_of_scope_threshold=settings.OUT_OF_SCOPE_THRESHOLD,
                 sample_key=f"{suggestion.case.reference}:{suggestion.message_id}",
+                insufficient_text=next(
+                    (code for code in suggestion.reason_codes if code in INSUFFICIENT), None
+                ),
             )
             if not routing.automatable:
                 continue

@@ -50,20 +50,24 @@ def route(
     out_of_scope_threshold: float,
     sample_key: str,
     out_of_scope: bool = False,
+    insufficient_text: str | None = None,
 ) -> Routing:
     """Return whether the AI may act alone, and every reason a human must decide instead.
 
     `out_of_scope`: the engine's out-of-scope score is above the intent's cut
     (`Prediction.out_of_scope`); such a message goes to a person like one below the floor.
+    `insufficient_text` is the reason code of `review.engine.substance.insufficient` for the
+    message (too short, or repeating itself): never automated, whatever the confidence.
     """
+    evidence = (insufficient_text,) if insufficient_text else ()
     if (
         intent is None
         or intent.is_out_of_scope
         or out_of_scope
         or confidence < out_of_scope_threshold
     ):
-        return Routing(False, ("out_of_scope",), "none")
-    reasons: list[str] = []
+        return Routing(False, ("out_of_scope", *evidence), "none")
+    reasons: list[str] = list(evidence)
     if intent.mode != "auto" or intent.action == ActionKind.MANUAL:
         reasons.append("intent_mode_assist")
     if confidence < intent.threshold:

@@ -34,6 +34,14 @@ def explain(code: str, suggestion=None) -> str:
         "amount_over_limit": _("an amount is above the limit"),
         "out_of_scope": _("no intent fits this message well enough (out of scope)"),
         "sampled_for_qa": _("picked at random for a quality check of the AI"),
+        "message_too_short": _(
+            "the message is too short to tell what the customer wants: the AI never acts on it "
+            "alone"
+        ),
+        "message_repetitive": _(
+            "the message repeats itself too much to tell what the customer wants: the AI never "
+            "acts on it alone"
+        ),
         "customer_declined": _("the customer declined the proposal"),
         "customer_no_answer": _("the customer did not answer in time"),
         "customer_replied": _("the customer wrote again"),

@@ -13,15 +13,19 @@ from cases.formats import day_text
 from cases.models import ActionKind, Case, Message, Priority
 from cases.transitions import Actor, case_transition
 from review.engine import interface as engine_interface
+from review.engine.dates import WEEKDAYS
 from review.engine.intent_classifier import IntentClassifier, Prediction
 from review.engine.language import detect_language
 from review.engine.llm import LLMConfig, chat_draft
 from review.engine.risks import detect_risks
 from review.engine.slots import extract_slots
+from review.engine.substance import insufficient
 from review.models import Intent, ModelVersion, Suggestion
 from review.policy import route
 
 logger = logging.getLogger(__name__)
+# Dates offered to choose from.
+OPTIONS = 3
 
 # One loaded model per process, keyed by version id and checksum (a reused id after a
 # rollback is another model): loading costs far more than predicting.
@@ -70,34 +74,42 @@ def routing_intent(intent: Intent | None, version: ModelVersion | None) -> Inten
     return routed
 
 
-def business_days_after(start: date, count: int, *, skip: int = 2) -> list[date]:
-    days, current = [], start + timedelta(days=skip)
-    while len(days) < count:
-        if current.weekday() < 5:
-            days.append(current)
-        current += timedelta(days=1)
-    return days
-
-
 def date_options(slots: dict, language: str, today: date) -> list[dict]:
-    """Offer the customer's own future dates first, then the next free business days."""
-    wanted = [date.fromisoformat(d) for d in slots.get("dates", [])]
-    candidates = [d for d in wanted if d > today + timedelta(days=1) and d.weekday() < 5]
-    for day in business_days_after(today, 3):
-        if len(candidates) >= 3:
-            break
-        if day not in candidates:
+    """Offer what the customer asked for: the dates they named, then their weekdays, then
+    business days (after their own date, if they named one); never a day they cannot do, nor
+    one sooner than the day after tomorrow.
+
+    `today` is the day the options are made (the slots were read as of the received date).
+    """
+    earliest = today + timedelta(days=2)
+    avoid = {date.fromisoformat(d) for d in slots.get("avoid_dates", [])}
+    avoid |= {date.fromisoformat(d) for d in slots.get("past_dates", [])}
+    named = [date.fromisoformat(d) for d in slots.get("dates", [])]
+    candidates = [d for d in named if d >= earliest and d not in avoid]
+    wanted = {WEEKDAYS.index(name) for name in slots.get("weekdays", []) if name in WEEKDAYS}
+    # Around what they asked for: after their own date ("on the 3rd": the 3rd, 4th, 5th).
+    start = min(candidates) + timedelta(days=1) if candidates else earliest
+    day = start
+    while len(candidates) < OPTIONS and day < start + timedelta(days=28):
+        fits = day.weekday() in wanted if wanted else day.weekday() < 5
+        if fits and day not in avoid and day not in candidates:
             candidates.append(day)
+        day += timedelta(days=1)
     with translation.override(language):
-        return [{"id": d.isoformat(), "label": day_text(d)} for d in candidates[:3]]
+        return [{"id": d.isoformat(), "label": day_text(d)} for d in candidates[:OPTIONS]]
 
 
-def adjustment_for(intent: Intent, slots: dict, language: str, today: date) -> dict:
+def adjustment_for(intent: Intent, slots: dict, language: str, received: date) -> dict:
     """The change the customer confirms, stated: the new tariff or address, from when, the
-    numbers it concerns, the amount."""
+    numbers it concerns, the amount.
+
+    From when: the first date the message names that is not of something that happened (a
+    return, an order: `past_dates`), else the first of the month after the message came in.
+    """
+    happened = set(slots.get("past_dates", [])) | {slots.get("return_date")}
     effective = next(
-        (d for d in slots.get("dates", []) if date.fromisoformat(d) > today),
-        (today.replace(day=1) + timedelta(days=32)).replace(day=1).isoformat(),
+        (d for d in slots.get("dates", []) if d not in happened),
+        (received.replace(day=1) + timedelta(days=32)).replace(day=1).isoformat(),
     )
     amounts = slots.get("amounts", [])
     adjustment = {"change": intent.display_name(language), "effective": effective}
@@ -145,7 +157,10 @@ def build_suggestion(case: Case, message: Message, version, prediction: Predicti
     text = message.text_for_engine
     language = message.language or detect_language(text, default=case.language)
     today = timezone.localdate()
-    slots = extract_slots(text, today=today)
+    # Read as of the day the message came in ("from 1 November" written in October is this
+    # November), subject included ("Re: Bestellung 4711-2231").
+    received = timezone.localdate(message.created_at)
+    slots = extract_slots(f"{message.subject}\n{text}", today=received)
     risk_flags = detect_risks(f"{message.subject}\n{text}")
     intents = {intent.slug: intent for intent in Intent.objects.all()}
     intent = intents.get(prediction.intent) if prediction else None
@@ -159,6 +174,7 @@ def build_suggestion(case: Case, message: Message, version, prediction: Predicti
         out_of_scope_threshold=settings.OUT_OF_SCOPE_THRESHOLD,
         sample_key=f"{case.reference}:{message.pk}",
         out_of_scope=bool(prediction and prediction.out_of_scope),
+        insufficient_text=insufficient(f"{message.subject}\n{text}"),
     )
     action = intent.action if intent else ActionKind.MANUAL
     values = {"customer_name": case.customer.name, "reference": case.reference}
@@ -171,7 +187,7 @@ def build_suggestion(case: Case, message: Message, version, prediction: Predicti
     template = greeting_for(template, case.customer)
     options = date_options(slots, language, today) if action == ActionKind.CHOOSE else []
     adjustment = (
-        adjustment_for(intent, slots, language, today) if action == ActionKind.CONFIRM else {}
+        adjustment_for(intent, slots, language, received) if action == ActionKind.CONFIRM else {}
     )
     draft = draft_reply(text, fill(template, values), language)
     # A draft with a blank left goes to a person, who fills it: the AI never sends one.

@@ -1,12 +1,17 @@
 """Risk flags (legal, data protection, cancellation, complaint, urgency) for triage.
 
-The patterns favour recall on clear signals over subtle phrasing: a flag only asks an
-agent to look twice, it never blocks anything on its own.
+Two readers, and a flag from either counts: the patterns below catch the clear signals
+("lawyer", "Klage", "GDPR"), and a model learnt from labelled examples
+(`review.engine.risk_model`) catches polite and indirect phrasings ("I will have no choice
+but to seek legal advice"). A flag only asks an agent to look twice (and a legal one sends
+the case to a person); it never acts on its own.
 """
 
 from __future__ import annotations
 
 import re
+
+from review.engine.risk_model import default_model
 
 _SCAN_LIMIT = 20_000
 # Optional determiner/adjective between a verb and its object ("cancel my mobile contract").
@@ -95,7 +100,14 @@ _RISK_RES = {
 
 
 def detect_risks(text: str) -> list[str]:
-    """Return the sorted, distinct risk flags found in `text`."""
+    """Return the sorted, distinct risk flags found in `text` by the rules or the model."""
+    if not isinstance(text, str):
+        return []
+    return sorted({*rule_risks(text), *default_model().detect(text[:_SCAN_LIMIT])})
+
+
+def rule_risks(text: str) -> list[str]:
+    """The flags the patterns alone find (the model's figures are judged beside these)."""
     if not isinstance(text, str):
         return []
     sample = text[:_SCAN_LIMIT]

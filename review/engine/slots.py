@@ -14,10 +14,9 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from review.engine.changes import find_address, find_tariff
+from review.engine.dates import find_dates
 
 SCAN_LIMIT = 20_000
-# How far ahead an undated "29.02." may look for the next leap year.
-_YEAR_SEARCH = 8
 
 # --- reference numbers -----------------------------------------------------------------
 
@@ -42,61 +41,61 @@ _REFERENCE_RES = {
     for slot, keys in _REFERENCE_KEYS.items()
 }
 
-# --- dates -------------------------------------------------------------------------------
-
-_MONTHS = {
-    "january": 1, "jan": 1, "januar": 1, "jänner": 1,
-    "february": 2, "feb": 2, "februar": 2,
-    "march": 3, "mar": 3, "märz": 3, "maerz": 3, "mrz": 3,
-    "april": 4, "apr": 4,
-    "may": 5, "mai": 5,
-    "june": 6, "jun": 6, "juni": 6,
-    "july": 7, "jul": 7, "juli": 7,
-    "august": 8, "aug": 8,
-    "september": 9, "sept": 9, "sep": 9,
-    "october": 10, "oct": 10, "oktober": 10, "okt": 10,
-    "november": 11, "nov": 11,
-    "december": 12, "dec": 12, "dezember": 12, "dez": 12,
-}  # fmt: skip
-_WEEKDAYS = {
-    "monday": 0, "montag": 0,
-    "tuesday": 1, "dienstag": 1,
-    "wednesday": 2, "mittwoch": 2,
-    "thursday": 3, "donnerstag": 3,
-    "friday": 4, "freitag": 4,
-    "saturday": 5, "samstag": 5, "sonnabend": 5,
-    "sunday": 6, "sonntag": 6,
-}  # fmt: skip
-# Longest first so "september" wins over "sep" in the alternation.
-_MONTH_ALT = "|".join(sorted(_MONTHS, key=len, reverse=True))
-_WEEKDAY_ALT = "|".join(sorted(_WEEKDAYS, key=len, reverse=True))
-_YEAR = r"(?:19|20)\d{2}"
-
-_DATE_RE = re.compile(
-    "|".join(
-        [
-            # 2026-03-12
-            rf"(?<![\w.-])(?P<iso_y>{_YEAR})-(?P<iso_m>\d{{1,2}})-(?P<iso_d>\d{{1,2}})(?![\w-])",
-            # 12.03.2026, 12/03/2026, 12.3.26 (day first, European)
-            r"(?<![\w.,/])(?P<num_d>\d{1,2})(?P<sep>[./])(?P<num_m>\d{1,2})(?P=sep)"
-            r"(?P<num_y>\d{4}|\d{2})(?![\w/]|[.,]\d)",
-            # 12.3. (no year)
-            r"(?<![\w.,/])(?P<short_d>\d{1,2})\.(?P<short_m>\d{1,2})\.(?![\w.]|,\d)",
-            # 12 March 2026, 12. März, 1st of May, 3. Mai 2026
-            rf"(?<![\w.,])(?P<dm_d>\d{{1,2}})(?:\.|st|nd|rd|th)?\s{{0,3}}(?:of\s{{1,3}})?"
-            rf"(?P<dm_m>{_MONTH_ALT})\b\.?(?:,?\s{{0,3}}(?P<dm_y>{_YEAR})(?!\d))?",
-            # March 12, March 12th 2026
-            rf"\b(?P<md_m>{_MONTH_ALT})\b\.?\s{{1,3}}(?P<md_d>\d{{1,2}})(?:st|nd|rd|th)?"
-            rf"(?![\w.,:]?\d)(?:,?\s{{1,3}}(?P<md_y>{_YEAR})(?!\d))?",
-            # Relative dates; "Guten Morgen", "heute Morgen" etc. mean "morning", not "tomorrow".
-            r"\b(?P<rel>day\s{1,3}after\s{1,3}tomorrow|tomorrow|übermorgen"
-            r"|(?<!guten\s)(?<!heute\s)(?<!am\s)(?<!jeden\s)(?<!diesen\s)morgen)\b",
-            rf"\b(?:next|coming|nächste[nrs]?|kommende[nrs]?)\s{{1,3}}(?P<wd>{_WEEKDAY_ALT})\b",
-        ]
+# Typos of the keys ("Bestelung 4711-2231", "ordr no. 123", "Vertagsnummer 55512"): a word
+# one edit (or one swap of neighbours) away from one of these, before a number as above.
+_TYPO_KEYS = {
+    "order_number": (
+        "order", "bestellung", "bestellnummer", "bestellungsnummer", "bestellnr", "auftrag",
+        "auftragsnummer", "auftragnr", "auftragsnr", "ordernummer",
     ),
+    "contract_number": ("contract", "vertrag", "vertragsnummer", "vertragsnr"),
+    "customer_number": ("customer", "costumer", "kundennummer", "kundennr"),
+}  # fmt: skip
+# Real words one edit from a key, never read as one: "oder" (German "or"), "border".
+_NOT_TYPOS = {"oder", "older", "border", "sorter", "ordner", "vertrat"}
+_ANY_KEY_RE = re.compile(
+    rf"\b(?P<key>[^\W\d_]{{3,25}}(?:-[^\W\d_]{{1,10}})?)\b\.?{_NUMBER_WORD}{_LINK}{_ID}",
     re.IGNORECASE,
 )
-_RELATIVE_DAYS = {"tomorrow": 1, "morgen": 1, "übermorgen": 2, "day after tomorrow": 2}
+
+
+def find_references(text: str) -> dict[str, str]:
+    """Order, contract and customer numbers: by their key, else by a key with a typo."""
+    found = {}
+    for slot, pattern in _REFERENCE_RES.items():
+        if match := pattern.search(text):
+            found[slot] = match.group("id").strip("-")
+    if len(found) == len(_REFERENCE_RES):
+        return found
+    for match in _ANY_KEY_RE.finditer(text):
+        key = match.group("key").casefold().replace("-", "")
+        if key in _NOT_TYPOS:
+            continue
+        for slot, keys in _TYPO_KEYS.items():
+            if slot not in found and any(_one_edit(key, known) for known in keys):
+                found[slot] = match.group("id").strip("-")
+    return found
+
+
+def _one_edit(word: str, known: str) -> bool:
+    """Whether `word` is `known` with at most one letter added, dropped, changed or swapped
+    with its neighbour (keys of five letters and more: shorter ones are too alike)."""
+    if word == known:
+        return True
+    if len(known) < 5 or abs(len(word) - len(known)) > 1:
+        return False
+    if len(word) == len(known):
+        diffs = [i for i, (a, b) in enumerate(zip(word, known, strict=True)) if a != b]
+        return len(diffs) == 1 or (
+            len(diffs) == 2
+            and diffs[1] == diffs[0] + 1
+            and word[diffs[0]] == known[diffs[1]]
+            and word[diffs[1]] == known[diffs[0]]
+        )
+    short, long_ = sorted((word, known), key=len)
+    i = next((i for i, (a, b) in enumerate(zip(short, long_, strict=False)) if a != b), len(short))
+    return short[i:] == long_[i + 1 :]
+
 
 # --- amounts -----------------------------------------------------------------------------
 
@@ -128,19 +127,17 @@ _IBAN_RE = re.compile(r"\b[A-Z]{2}\d{2}(?: ?[A-Z0-9]{4}){2,7}(?: ?[A-Z0-9]{1,4})
 
 
 def extract_slots(text: str, *, today: datetime.date | None = None) -> dict[str, Any]:
-    """Return the slots found in `text` as a JSON-serialisable dict (missing slots omitted)."""
+    """Return the slots found in `text` as a JSON-serialisable dict (missing slots omitted).
+
+    `today` is the day the message was received: dates are read as of then (by default the
+    day the code runs, for a message being written now).
+    """
     if not isinstance(text, str) or not text:
         return {}
     text = text[:SCAN_LIMIT]
     today = today or datetime.date.today()
-    slots: dict[str, Any] = {}
-    for slot, pattern in _REFERENCE_RES.items():
-        match = pattern.search(text)
-        if match:
-            slots[slot] = match.group("id").strip("-")
-    dates = _find_dates(text, today)
-    if dates:
-        slots["dates"] = dates
+    slots: dict[str, Any] = find_references(text)
+    slots |= find_dates(text, today).as_slots()
     amounts = _find_amounts(text)
     if amounts:
         slots["amounts"] = [amount for amount, _ in amounts]
@@ -156,65 +153,6 @@ def extract_slots(text: str, *, today: datetime.date | None = None) -> dict[str,
         if value := find(text):
             slots[slot] = value
     return slots
-
-
-def _find_dates(text: str, today: datetime.date) -> list[str]:
-    """Return ISO dates in order of first appearance, skipping impossible ones."""
-    found: list[str] = []
-    for match in _DATE_RE.finditer(text):
-        day = _match_to_date(match, today)
-        if day is not None and day.isoformat() not in found:
-            found.append(day.isoformat())
-    return found
-
-
-def _match_to_date(match: re.Match[str], today: datetime.date) -> datetime.date | None:
-    """Turn one `_DATE_RE` match into a date, or None when it is not a real calendar date."""
-    g = match.groupdict()
-    if g["iso_y"]:
-        return _make_date(int(g["iso_y"]), int(g["iso_m"]), int(g["iso_d"]))
-    if g["num_d"]:
-        year = int(g["num_y"])
-        return _make_date(year + 2000 if year < 100 else year, int(g["num_m"]), int(g["num_d"]))
-    if g["short_d"]:
-        return _next_occurrence(int(g["short_m"]), int(g["short_d"]), today)
-    if g["dm_d"]:
-        return _named_month_date(g["dm_d"], g["dm_m"], g["dm_y"], today)
-    if g["md_d"]:
-        return _named_month_date(g["md_d"], g["md_m"], g["md_y"], today)
-    if g["rel"]:
-        phrase = " ".join(g["rel"].lower().split())
-        return today + datetime.timedelta(days=_RELATIVE_DAYS[phrase])
-    # "next Monday" is the first Monday strictly after today, even when today is Monday.
-    ahead = (_WEEKDAYS[g["wd"].lower()] - today.weekday() - 1) % 7 + 1
-    return today + datetime.timedelta(days=ahead)
-
-
-def _named_month_date(
-    day: str, month_name: str, year: str | None, today: datetime.date
-) -> datetime.date | None:
-    """Build a date from a day, a month name and an optional year."""
-    month = _MONTHS[month_name.lower()]
-    if year:
-        return _make_date(int(year), month, int(day))
-    return _next_occurrence(month, int(day), today)
-
-
-def _make_date(year: int, month: int, day: int) -> datetime.date | None:
-    """Return the date, or None for impossible combinations such as 31.02."""
-    try:
-        return datetime.date(year, month, day)
-    except ValueError:
-        return None
-
-
-def _next_occurrence(month: int, day: int, today: datetime.date) -> datetime.date | None:
-    """Return the first valid month/day on or after today (29.02. waits for a leap year)."""
-    for year in range(today.year, today.year + _YEAR_SEARCH + 1):
-        candidate = _make_date(year, month, day)
-        if candidate is not None and candidate >= today:
-            return candidate
-    return None
 
 
 _FROM = re.compile(r"\b(?:von|from)\s{1,3}$", re.IGNORECASE)

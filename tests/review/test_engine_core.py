@@ -280,7 +280,9 @@ def test_language_falls_back_to_default_without_signal(text: str, default: str) 
             "Bestellung 778899 vom 3. Mai, 12,50 € zurück an max@example.com",
             {
                 "order_number": "778899",
-                "dates": ["2026-05-03"],
+                # An order "vom 3. Mai" read on 10 March was placed last May.
+                "dates": ["2025-05-03"],
+                "past_dates": ["2025-05-03"],
                 "amounts": [{"value": "12.50", "currency": "EUR"}],
                 "email": "max@example.com",
             },
