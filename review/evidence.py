@@ -244,6 +244,8 @@ def what_if(
                 risk_flags=suggestion.risk_flags,
                 out_of_scope_threshold=settings.OUT_OF_SCOPE_THRESHOLD,
                 sample_key=f"{suggestion.case.reference}:{suggestion.message_id}",
+                # The out-of-scope cut does not depend on the threshold replayed: kept as it was.
+                out_of_scope="out_of_scope" in suggestion.reason_codes,
                 insufficient_text=next(
                     (code for code in suggestion.reason_codes if code in INSUFFICIENT), None
                 ),
