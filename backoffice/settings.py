@@ -3,101 +3,38 @@
 import os
 from datetime import timedelta
 from pathlib import Path
-from urllib.parse import unquote, urlsplit
 
 from csp.constants import NONCE, NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
+from backoffice.env import (
+    database_from_url,
+    envbool,
+    envfloat,
+    envint,
+    envlist,
+    read_env_file,
+    sqlite_database,
+)
+
 BASE_DIR = Path(__file__).resolve().parent.parent
-
-
-def envbool(name: str, default: bool) -> bool:
-    value = os.environ.get(name)
-    if value is None or value == "":
-        return default
-    if value.lower() in ("1", "true", "yes", "on"):
-        return True
-    if value.lower() in ("0", "false", "no", "off"):
-        return False
-    raise ImproperlyConfigured(f"{name}={value!r} is not a boolean (use 1/0, true/false)")
-
-
-def envint(name: str, default: int) -> int:
-    value = os.environ.get(name)
-    if value is None or value == "":
-        return default
-    try:
-        return int(value)
-    except ValueError:
-        raise ImproperlyConfigured(f"{name}={value!r} is not an integer") from None
-
-
-def envfloat(name: str, default: float, *, low: float, high: float) -> float:
-    value = os.environ.get(name)
-    if value is None or value == "":
-        return default
-    try:
-        number = float(value)
-    except ValueError:
-        raise ImproperlyConfigured(f"{name}={value!r} is not a number") from None
-    if not low <= number <= high:
-        raise ImproperlyConfigured(f"{name}={value!r} must be between {low} and {high}")
-    return number
-
-
-def envlist(name: str, default: str = "") -> list[str]:
-    return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
-
-
-def database_from_url(url: str) -> dict:
-    """Parse postgres:// and sqlite:// URLs; anything else is a configuration error."""
-    parts = urlsplit(url)
-    if parts.scheme in ("postgres", "postgresql"):
-        return {
-            "ENGINE": "django.db.backends.postgresql",
-            "NAME": unquote(parts.path.lstrip("/")) or "backoffice",
-            "USER": unquote(parts.username or ""),
-            "PASSWORD": unquote(parts.password or ""),
-            "HOST": parts.hostname or "",
-            "PORT": str(parts.port or ""),
-            "CONN_MAX_AGE": envint("DB_CONN_MAX_AGE", 60),
-            "CONN_HEALTH_CHECKS": True,
-            # No JIT: the search's estimates (cases.search) cross jit_above_cost, and compiling
-            # cost 100 ms per query for work that takes 5 ms (bench/search.py). Short OLTP
-            # queries never gain from it. work_mem: a common word's bitmap of matching messages
-            # outgrew PostgreSQL's default 4 MB and turned lossy (17 s instead of 1 s at 1M).
-            "OPTIONS": {"options": f"-c jit=off -c work_mem={envint('DB_WORK_MEM_MB', 16)}MB"},
-        }
-    if parts.scheme == "sqlite":
-        return sqlite_database(unquote(parts.path[1:]) or str(BASE_DIR / "db.sqlite3"))
-    raise ImproperlyConfigured(f"DATABASE_URL: unsupported scheme {parts.scheme!r}")
-
-
-def sqlite_database(name: str) -> dict:
-    # WAL and IMMEDIATE transactions let the web server and the worker share the file without
-    # "database is locked" errors: writers queue on BEGIN instead of failing mid-transaction.
-    return {
-        "ENGINE": "django.db.backends.sqlite3",
-        "NAME": name,
-        "OPTIONS": {
-            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
-            "transaction_mode": "IMMEDIATE",
-            "timeout": 20,
-        },
-    }
-
+read_env_file(BASE_DIR / ".env")  # `make demo` writes it; the environment wins over it
 
 DEBUG = envbool("DEBUG", False)
 
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
 if not SECRET_KEY:
     if not DEBUG:
-        raise ImproperlyConfigured("SECRET_KEY must be set when DEBUG is off")
+        raise ImproperlyConfigured(
+            "SECRET_KEY must be set when DEBUG is off (in the environment or in .env; "
+            "`make demo` writes a .env for development, .env.example lists every setting)"
+        )
     SECRET_KEY = "dev-only-insecure-key-do-not-use-in-production"  # noqa: S105
 
 ALLOWED_HOSTS = envlist("ALLOWED_HOSTS", "localhost,127.0.0.1" if DEBUG else "")
 CSRF_TRUSTED_ORIGINS = envlist("CSRF_TRUSTED_ORIGINS")
-SITE_URL = os.environ.get("SITE_URL", "http://localhost:8000").rstrip("/")
+# The base of links in customer emails; unset, the local server's (PORT, as `make demo` uses).
+SITE_URL = os.environ.get("SITE_URL", f"http://localhost:{envint('PORT', 8000)}").rstrip("/")
 
 INSTALLED_APPS = [
     "backoffice.apps.BackofficeAdminConfig",  # django.contrib.admin on our site class
@@ -180,7 +117,7 @@ TEMPLATES = [
 
 DATABASES = {
     "default": (
-        database_from_url(os.environ["DATABASE_URL"])
+        database_from_url(os.environ["DATABASE_URL"], BASE_DIR)
         if os.environ.get("DATABASE_URL")
         else sqlite_database(str(BASE_DIR / "db.sqlite3"))
     )
