@@ -162,6 +162,8 @@ STORAGES = {
         )
     },
 }
+# Files served at the site's root (favicon.ico): browsers ask for it on every page.
+WHITENOISE_ROOT = BASE_DIR / "static" / "root"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
 
 # Login lockout (django-axes): after AXES_FAILURE_LIMIT wrong passwords for one username, or
