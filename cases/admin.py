@@ -13,9 +13,23 @@ from cases.models import (
     SlaTarget,
     Tag,
     WebhookDelivery,
+    transitions_of,
 )
 from cases.readonly_admin import ReadOnlyAdmin, ReadOnlyInline
 from cases.transitions import Actor, TransitionError, case_transition
+
+# What each button does, as its tooltip (django-fsm-2 shows "None" where none is given).
+TRANSITION_HELP = {
+    "approve": _("Send the AI's suggestion as it is, and resolve or ask the customer."),
+    "amend": _("Send a changed suggestion; the change teaches the AI."),
+    "take_over": _("Make the case yours; the AI's suggestion counts as rejected."),
+    "escalate": _("Hand the case to a supervisor, with a reason."),
+    "reply": _("Answer the customer and resolve the case."),
+    "reply_and_wait": _("Answer the customer and keep the case open for their reply."),
+    "propose": _("Offer the customer options or a change to accept."),
+    "close": _("Close the case: no more work and no reply to the customer."),
+    "merge": _("Close this case into the one it repeats."),
+}
 
 
 class TransitionAdminMixin(FSMAdminMixin):
@@ -33,6 +47,16 @@ class TransitionAdminMixin(FSMAdminMixin):
     def is_fsm_transition_visible(self, transition) -> bool:
         return STAFF in transition.custom.get("by", ())
 
+    @staticmethod
+    def get_fsm_block_label(fsm_field_name: str) -> str:
+        return _("Move the case on")
+
+    def get_fsm_label(self, transition) -> str:
+        return str(transition.custom.get("label") or transition.name.replace("_", " "))
+
+    def get_help_text(self, transition) -> str:
+        return str(TRANSITION_HELP.get(transition.name, ""))
+
     def _apply_fsm_transition(self, *, obj, transition_name, request, kwargs=None) -> bool:
         try:
             case_transition(
@@ -44,7 +68,8 @@ class TransitionAdminMixin(FSMAdminMixin):
         except TransitionError as error:
             self.message_user(request, error.message, level=messages.ERROR)
             return False
-        self.message_user(request, f"{transition_name.replace('_', ' ').capitalize()}: done.")
+        label = self.get_fsm_label(transitions_of()[transition_name][0])
+        self.message_user(request, _("%(action)s: done.") % {"action": label})
         return True
 
 

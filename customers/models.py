@@ -138,7 +138,7 @@ class ConfirmationRequest(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.get_kind_display()} for case {self.case_id} v{self.proposal_version}"
+        return f"{self.get_kind_display()} for case {self.case.reference} v{self.proposal_version}"
 
     @classmethod
     def issue(cls, *, case, kind, options=(), adjustment=None, text="", ttl_days=None):

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from cases.readonly_admin import ReadOnlyInline
+from review.admin.intent_form import IntentAdminForm, draft_preview
 from review.evidence import DEFAULT_THRESHOLDS, what_if
 from review.models import Intent, PolicyVersion
 
@@ -26,9 +27,14 @@ class IntentAdmin(admin.ModelAdmin):
     list_display = ["slug", "name", "action", "mode", "threshold", "risk_class", "policy_version"]
     list_filter = ["mode", "action", "risk_class"]
     search_fields = ["slug", "name"]
-    readonly_fields = ["policy_version", "what_if"]
+    form = IntentAdminForm
+    readonly_fields = ["policy_version", "what_if", "preview"]
     fieldsets = [
-        (None, {"fields": ["slug", "name", "name_de", "action", "reply_templates"]}),
+        (None, {"fields": ["slug", "name", "name_de", "action"]}),
+        (
+            gettext_lazy("Draft reply"),
+            {"fields": ["reply_template_en", "reply_template_de", "preview"]},
+        ),
         (
             gettext_lazy("Policy"),
             {
@@ -72,6 +78,12 @@ class IntentAdmin(admin.ModelAdmin):
                 }
             )
         return form
+
+    @admin.display(description=gettext_lazy("Preview"))
+    def preview(self, intent):
+        if intent is None or not intent.pk:
+            return _("Save the intent first; the preview fills its drafts from a case.")
+        return draft_preview(intent)
 
     @admin.display(description=gettext_lazy("What if"))
     def what_if(self, intent):
