@@ -1,3 +1,4 @@
+from django import forms
 from django.contrib import admin, messages
 from django.db.models import Count, Subquery
 from django.utils.translation import gettext_lazy as _
@@ -73,6 +74,24 @@ class TransitionAdminMixin(FSMAdminMixin):
         return True
 
 
+class CaseAdminForm(forms.ModelForm):
+    class Meta:
+        model = Case
+        fields = ["subject", "priority", "assignee", "due_at"]
+        labels = {
+            "subject": _("Subject"),
+            "priority": _("Priority"),
+            "assignee": _("Assigned to"),
+            "due_at": _("Due (resolution)"),
+        }
+        help_texts = {
+            "subject": _("As the customer wrote it; shown in the queue."),
+            "priority": _("Sets the due times from the SLA targets of this priority."),
+            "assignee": _("The agent who decides this case; empty: anyone may claim it."),
+            "due_at": _("When the case should be resolved (the queue's order)."),
+        }
+
+
 class MessageInline(ReadOnlyInline):
     model = Message
     fields = ["created_at", "direction", "author_kind", "subject", "text", "sent_at"]
@@ -119,6 +138,7 @@ class ReasonCodeFilter(admin.SimpleListFilter):
 
 @admin.register(Case)
 class CaseAdmin(TransitionAdminMixin, admin.ModelAdmin):
+    form = CaseAdminForm
     list_display = [
         "reference",
         "state",

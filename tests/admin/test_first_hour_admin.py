@@ -188,3 +188,14 @@ def test_the_intent_form_is_for_supervisors_only(client, agent, who):
 
 def test_the_supervisor_opens_it(logged_in):
     assert logged_in.get(intent_url(IntentFactory(slug="order_status"))).status_code == 200
+
+
+def test_the_case_forms_fields_have_labels_and_help_texts(logged_in):
+    case = case_in(State.IN_REVIEW)
+    page = case_page(logged_in, case)
+    for label, help_text in [
+        ("Assigned to", "The agent who decides this case; empty: anyone may claim it."),
+        ("Due (resolution)", "When the case should be resolved (the queue's order)."),
+        ("Priority", "Sets the due times from the SLA targets of this priority."),
+    ]:
+        assert f"{label}:</label>" in page and help_text in page
