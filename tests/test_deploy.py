@@ -14,7 +14,8 @@ def manage(*args: str, **env: str) -> subprocess.CompletedProcess:
 
     The test process's own environment is not inherited: settings_test puts a SECRET_KEY there.
     """
-    environment = {"PATH": os.environ.get("PATH", ""), **env}
+    # No .env either: a developer's (`make demo` writes one) would supply the missing key.
+    environment = {"PATH": os.environ.get("PATH", ""), "ENV_FILE": "", **env}
     if os.environ.get("DATABASE_URL"):
         environment["DATABASE_URL"] = os.environ["DATABASE_URL"]
     return subprocess.run(
