@@ -188,8 +188,12 @@ def sample_case(intent: Intent) -> Case | None:
     )
 
 
-def draft_preview(intent: Intent) -> str:
-    """Each language's draft as a customer would get it, filled from a sample case."""
+def draft_preview(intent: Intent, drafts: dict | None = None) -> str:
+    """Each language's draft as a customer would get it, filled from a sample case.
+
+    `drafts` are the texts as typed (the live preview); by default the saved ones.
+    """
+    drafts = intent.reply_templates if drafts is None else drafts
     case = sample_case(intent)
     if case is not None:
         values = draft_values(case, case.current_suggestion.slots or {})
@@ -205,15 +209,15 @@ def draft_preview(intent: Intent) -> str:
         named = True
     rows = []
     for code, language in LANGUAGES:
-        template = intent.reply_templates.get(code, "")
+        template = drafts.get(code, "")
         if not template:
             continue
         text = fill(template if named else greeting_for(template, case.customer), values)
         rows.append((language, code, text))
     if not rows:
-        return _("No draft yet.")
+        return format_html('<div id="draft-preview">{}</div>', _("No draft yet."))
     return format_html(
-        '<p class="help">{}</p>{}',
+        '<div id="draft-preview"><p class="help">{}</p>{}</div>',
         source,
         format_html_join(
             "", '<p><strong>{}</strong></p><pre class="draft-preview" lang="{}">{}</pre>', rows

@@ -199,3 +199,28 @@ def test_the_case_forms_fields_have_labels_and_help_texts(logged_in):
         ("Priority", "Sets the due times from the SLA targets of this priority."),
     ]:
         assert f"{label}:</label>" in page and help_text in page
+
+
+def test_typing_a_draft_previews_it_before_saving(logged_in):
+    intent = IntentFactory(slug="order_status")
+    page = logged_in.get(intent_url(intent)).content.decode()
+    preview_url = reverse("admin:review_intent_preview", args=[intent.pk])
+    assert f'hx-get="{preview_url}"' in page and 'hx-target="#draft-preview"' in page
+    response = logged_in.get(
+        preview_url, {"reply_template_en": "Hi {customer_name}, ref {reference}."}
+    )
+    assert response.content.decode().startswith('<div id="draft-preview">')
+    assert '<pre class="draft-preview" lang="en">Hi Ada Lovelace, ref K7M2ABCD.</pre>' in (
+        response.content.decode()
+    )
+    intent.refresh_from_db()
+    assert intent.reply_templates["en"] == "Hello {customer_name}, done ({reference})."
+
+
+@pytest.mark.parametrize("who", ["agent", "anonymous"])
+def test_the_preview_is_for_supervisors_only(client, agent, who):
+    intent = IntentFactory(slug="order_status")
+    if who == "agent":
+        client.force_login(agent)
+    response = client.get(reverse("admin:review_intent_preview", args=[intent.pk]))
+    assert response.status_code == 302 and response["Location"].startswith("/admin/login/")

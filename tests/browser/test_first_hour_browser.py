@@ -107,6 +107,11 @@ def test_a_supervisor_fixes_a_draft_and_sees_it_filled(live_server, new_page, su
     log_in(page, live_server.url, "supervisor", words)
     page.goto(f"{live_server.url}/admin/review/intent/{intent.pk}/change/")
     draft = page.locator("#id_reply_template_en")
+    # Typing shows the draft filled from a sample case before anything is saved.
+    draft.fill("Hello {customer_name}, see you soon.")
+    expect(page.locator("pre.draft-preview[lang=en]")).to_have_text(
+        "Hello Ada Lovelace, see you soon."
+    )
     draft.fill("Hello {customer_name}, order {ordr_number} ships today.")
     page.get_by_role("button", name=words["save"]).click()
     expect(page.locator(".errorlist")).to_contain_text(words["unknown"])
