@@ -109,3 +109,20 @@ def test_make_demo_from_a_fresh_checkout(checkout):
     assert "make: ***" not in tail and "Traceback" not in tail, tail[-3000:]
     assert "Stopping the web server and the worker" in tail
     assert not answers(port)
+
+
+@pytest.mark.parametrize(
+    ("first_line", "removed"),
+    [("# Written by `make demo` for the demo on this machine", True), ("DEBUG=0", False)],
+    ids=["the-demos", "written-by-hand"],
+)
+def test_make_clean_removes_the_demos_env_and_keeps_ones_own(tmp_path, first_line, removed):
+    if shutil.which("make") is None:
+        pytest.skip("make is not installed")
+    shutil.copy2(ROOT / "Makefile", tmp_path / "Makefile")
+    (tmp_path / ".env").write_text(f"{first_line}\nSECRET_KEY=x\n")
+    (tmp_path / "db.sqlite3").write_text("")
+    done = subprocess.run(["make", "clean"], cwd=tmp_path, capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert not (tmp_path / "db.sqlite3").exists()
+    assert (tmp_path / ".env").exists() is not removed
