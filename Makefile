@@ -38,5 +38,7 @@ format: venv
 check-migrations: venv
 	$(TEST_SETTINGS) $(BIN)/python manage.py makemigrations --check --dry-run
 
+# The demo's .env goes too; one written by hand stays.
 clean:
 	rm -rf $(VENV) db.sqlite3 db.sqlite3-* var staticfiles
+	@if head -n 1 .env 2>/dev/null | grep -q '^# Written by `make demo`'; then rm -f .env; fi

@@ -7,29 +7,34 @@ from pathlib import Path
 from csp.constants import NONCE, NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
-from backoffice.environment import (
+from backoffice.env import (
     database_from_url,
     envbool,
     envfloat,
     envint,
     envlist,
+    read_env_file,
     sqlite_database,
 )
 
 BASE_DIR = Path(__file__).resolve().parent.parent
-
+read_env_file(BASE_DIR / ".env")  # `make demo` writes it; the environment wins over it
 
 DEBUG = envbool("DEBUG", False)
 
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
 if not SECRET_KEY:
     if not DEBUG:
-        raise ImproperlyConfigured("SECRET_KEY must be set when DEBUG is off")
+        raise ImproperlyConfigured(
+            "SECRET_KEY must be set when DEBUG is off (in the environment or in .env; "
+            "`make demo` writes a .env for development, .env.example lists every setting)"
+        )
     SECRET_KEY = "dev-only-insecure-key-do-not-use-in-production"  # noqa: S105
 
 ALLOWED_HOSTS = envlist("ALLOWED_HOSTS", "localhost,127.0.0.1" if DEBUG else "")
 CSRF_TRUSTED_ORIGINS = envlist("CSRF_TRUSTED_ORIGINS")
-SITE_URL = os.environ.get("SITE_URL", "http://localhost:8000").rstrip("/")
+# The base of links in customer emails; unset, the local server's (PORT, as `make demo` uses).
+SITE_URL = os.environ.get("SITE_URL", f"http://localhost:{envint('PORT', 8000)}").rstrip("/")
 
 INSTALLED_APPS = [
     "backoffice.apps.BackofficeAdminConfig",  # django.contrib.admin on our site class
@@ -112,7 +117,7 @@ TEMPLATES = [
 
 DATABASES = {
     "default": (
-        database_from_url(os.environ["DATABASE_URL"])
+        database_from_url(os.environ["DATABASE_URL"], BASE_DIR)
         if os.environ.get("DATABASE_URL")
         else sqlite_database(str(BASE_DIR / "db.sqlite3"))
     )
@@ -143,6 +148,8 @@ LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = os.environ.get("TIME_ZONE", "Europe/Berlin")
 USE_I18N = True
 USE_TZ = True
+# One date and time format per language (backoffice/formats/<language>/formats.py).
+FORMAT_MODULE_PATH = ["backoffice.formats"]
 
 STATIC_URL = "static/"
 STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", BASE_DIR / "staticfiles"))
@@ -157,6 +164,8 @@ STORAGES = {
         )
     },
 }
+# Files served at the site's root (favicon.ico): browsers ask for it on every page.
+WHITENOISE_ROOT = BASE_DIR / "static" / "root"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
 # Attachments: files under MEDIA_ROOT that only the app's user reads, or, with
 # ATTACHMENTS_S3_BUCKET, objects in an S3-compatible bucket (django-storages) that every node

@@ -2,6 +2,8 @@
 
 import os
 
+# No developer's .env in tests (nor in the processes they start): they say what they need.
+os.environ["ENV_FILE"] = ""
 os.environ.setdefault("SECRET_KEY", "test-secret-key-not-for-production-" + "x" * 20)
 os.environ.setdefault("DEBUG", "0")
 

@@ -5,6 +5,7 @@ Thin views: the figures come from `backoffice.dashboard`, the actions from
 """
 
 from datetime import timedelta
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -14,6 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
+from drf_spectacular.views import SpectacularSwaggerView
 
 from backoffice.dashboard import WINDOWS, dashboard_figures
 from cases.access import supervisor_required
@@ -106,3 +108,17 @@ def fresh(run: TrainingRun) -> TrainingRun:
         .defer("model_version__blob", "previous_version__blob")
         .get(pk=run.pk)
     )
+
+
+_swagger = SpectacularSwaggerView.as_view(url_name="schema")
+
+
+def api_docs(request):
+    """The API's docs for staff; logged out, a page that says so and links to the login."""
+    if not request.user.is_authenticated:
+        login_url = f"{reverse('login')}?{urlencode({'next': request.get_full_path()})}"
+        response = render(request, "401.html", {"login_url": login_url}, status=401)
+        # The API itself answers with a token; a browser is sent to log in (link above).
+        response["WWW-Authenticate"] = "Token"
+        return response
+    return _swagger(request)

@@ -1,3 +1,4 @@
+from django import forms
 from django.contrib import admin, messages
 from django.db.models import Count, Subquery
 from django.utils.translation import gettext_lazy as _
@@ -13,9 +14,23 @@ from cases.models import (
     SlaTarget,
     Tag,
     WebhookDelivery,
+    transitions_of,
 )
 from cases.readonly_admin import ReadOnlyAdmin, ReadOnlyInline
 from cases.transitions import Actor, TransitionError, case_transition
+
+# What each button does, as its tooltip (django-fsm-2 shows "None" where none is given).
+TRANSITION_HELP = {
+    "approve": _("Send the AI's suggestion as it is, and resolve or ask the customer."),
+    "amend": _("Send a changed suggestion; the change teaches the AI."),
+    "take_over": _("Make the case yours; the AI's suggestion counts as rejected."),
+    "escalate": _("Hand the case to a supervisor, with a reason."),
+    "reply": _("Answer the customer and resolve the case."),
+    "reply_and_wait": _("Answer the customer and keep the case open for their reply."),
+    "propose": _("Offer the customer options or a change to accept."),
+    "close": _("Close the case: no more work and no reply to the customer."),
+    "merge": _("Close this case into the one it repeats."),
+}
 
 
 class TransitionAdminMixin(FSMAdminMixin):
@@ -33,6 +48,16 @@ class TransitionAdminMixin(FSMAdminMixin):
     def is_fsm_transition_visible(self, transition) -> bool:
         return STAFF in transition.custom.get("by", ())
 
+    @staticmethod
+    def get_fsm_block_label(fsm_field_name: str) -> str:
+        return _("Move the case on")
+
+    def get_fsm_label(self, transition) -> str:
+        return str(transition.custom.get("label") or transition.name.replace("_", " "))
+
+    def get_help_text(self, transition) -> str:
+        return str(TRANSITION_HELP.get(transition.name, ""))
+
     def _apply_fsm_transition(self, *, obj, transition_name, request, kwargs=None) -> bool:
         try:
             case_transition(
@@ -44,8 +69,27 @@ class TransitionAdminMixin(FSMAdminMixin):
         except TransitionError as error:
             self.message_user(request, error.message, level=messages.ERROR)
             return False
-        self.message_user(request, f"{transition_name.replace('_', ' ').capitalize()}: done.")
+        label = self.get_fsm_label(transitions_of()[transition_name][0])
+        self.message_user(request, _("%(action)s: done.") % {"action": label})
         return True
+
+
+class CaseAdminForm(forms.ModelForm):
+    class Meta:
+        model = Case
+        fields = ["subject", "priority", "assignee", "due_at"]
+        labels = {
+            "subject": _("Subject"),
+            "priority": _("Priority"),
+            "assignee": _("Assigned to"),
+            "due_at": _("Due (resolution)"),
+        }
+        help_texts = {
+            "subject": _("As the customer wrote it; shown in the queue."),
+            "priority": _("Sets the due times from the SLA targets of this priority."),
+            "assignee": _("The agent who decides this case; empty: anyone may claim it."),
+            "due_at": _("When the case should be resolved (the queue's order)."),
+        }
 
 
 class MessageInline(ReadOnlyInline):
@@ -94,6 +138,7 @@ class ReasonCodeFilter(admin.SimpleListFilter):
 
 @admin.register(Case)
 class CaseAdmin(TransitionAdminMixin, admin.ModelAdmin):
+    form = CaseAdminForm
     list_display = [
         "reference",
         "state",

@@ -8,6 +8,7 @@ import re
 from datetime import date
 from decimal import Decimal, InvalidOperation
 
+from django.utils import timezone
 from django.utils.dates import WEEKDAYS
 from django.utils.formats import date_format, number_format
 from django.utils.translation import get_language
@@ -27,6 +28,18 @@ def german() -> bool:
 def day_text(day: date) -> str:
     """ "Monday 7 December 2026", "Montag, 7. Dezember 2026"."""
     return date_format(day, "l, j. F Y" if german() else "l j F Y")
+
+
+def moment_text(value) -> str:
+    """A point in time in the active language, in the one format it has (backoffice/formats):
+    "5 Dec 2026, 23:49", "05.12.2026, 23:49"."""
+    return date_format(timezone.localtime(value), "DATETIME_FORMAT")
+
+
+def deadline_text(value) -> str:
+    """A deadline, with its time zone: "5 Dec 2026, 23:49 CET" (a reader elsewhere knows)."""
+    local = timezone.localtime(value)
+    return f"{date_format(local, 'DATETIME_FORMAT')} {date_format(local, 'T')}"
 
 
 def amount_text(value, currency: str) -> str:

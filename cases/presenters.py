@@ -13,6 +13,7 @@ from django.utils import formats, timezone
 from django.utils.text import Truncator
 
 from cases.blanks import blanks_in, slot_label
+from cases.formats import deadline_text
 from cases.models import State
 from cases.search import is_postgres, snippet_html
 from cases.sla import next_countdown
@@ -84,7 +85,7 @@ def queue_rows(cases, now) -> list[dict]:
                 "state": case["state"],
                 "state_label": labels[case["state"]],
                 "due_iso": due.isoformat() if due else "",
-                "due": due.strftime("%d.%m. %H:%M") if due else "",
+                "due": deadline_text(due) if due else "",
                 "overdue": bool(due and due < now),
                 "assignee": case["assignee__username"] or "—",
                 "sla": next_countdown(

@@ -19,6 +19,12 @@ class ReadOnlyInline(admin.TabularInline):
     can_delete = False
     show_change_link = False
 
+    def get_queryset(self, request):
+        # Each row is titled by its __str__, which names the case by its reference: one join.
+        queryset = super().get_queryset(request)
+        fields = {field.name for field in self.model._meta.get_fields()}
+        return queryset.select_related("case") if "case" in fields else queryset
+
     def has_add_permission(self, request, obj=None):
         return False
 

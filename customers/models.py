@@ -10,9 +10,9 @@ from email.utils import parseaddr
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
-from django.utils.formats import date_format, time_format
 from django.utils.translation import gettext_lazy as _
 
+from cases.formats import deadline_text
 from cases.models.delivery import Delivery
 
 # An erased customer's address (`customers.personal_data`): .invalid never resolves (RFC 2606).
@@ -138,7 +138,7 @@ class ConfirmationRequest(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.get_kind_display()} for case {self.case_id} v{self.proposal_version}"
+        return f"{self.get_kind_display()} for case {self.case.reference} v{self.proposal_version}"
 
     @classmethod
     def issue(cls, *, case, kind, options=(), adjustment=None, text="", ttl_days=None):
@@ -166,12 +166,8 @@ class ConfirmationRequest(models.Model):
         return self.status == self.Status.PENDING and self.expires_at > timezone.now()
 
     def deadline_display(self) -> str:
-        """Until when the link works, in the active language.
-
-        The time is 24-hour: English's "6:33 a.m." would end the sentence in "a.m..".
-        """
-        local = timezone.localtime(self.expires_at)
-        return f"{date_format(local, 'DATE_FORMAT')}, {time_format(local, 'H:i')}"
+        """Until when the link works, in the active language, with the time zone."""
+        return deadline_text(self.expires_at)
 
     def option_ids(self) -> set[str]:
         return {str(option["id"]) for option in self.options}

@@ -152,6 +152,12 @@ def draft_reply(text: str, template_draft: str, language: str) -> str:
     return chat_draft(config, message=text, template_draft=template_draft, language=language)
 
 
+def draft_values(case: Case, slots: dict) -> dict:
+    """What fills a reply template's blanks: the customer's name, the reference, the slots."""
+    values = {"customer_name": case.customer.name, "reference": case.reference}
+    return values | {k: v for k, v in slots.items() if isinstance(v, str)}
+
+
 def build_suggestion(case: Case, message: Message, version, prediction: Prediction | None) -> dict:
     """Everything a suggestion stores, including its routing decision."""
     text = message.text_for_engine
@@ -177,8 +183,7 @@ def build_suggestion(case: Case, message: Message, version, prediction: Predicti
         insufficient_text=insufficient(f"{message.subject}\n{text}"),
     )
     action = intent.action if intent else ActionKind.MANUAL
-    values = {"customer_name": case.customer.name, "reference": case.reference}
-    values |= {k: v for k, v in slots.items() if isinstance(v, str)}
+    values = draft_values(case, slots)
     template = (
         intent.reply_templates.get(language) or intent.reply_templates.get("en", "")
         if intent

@@ -152,6 +152,13 @@ class Case(ConcurrentTransitionMixin, models.Model):
     def suggestion_needs_review(self) -> bool:
         return self.has_suggestion() and not self.current_suggestion.automatable
 
+    def customer_reachable(self) -> bool:
+        """An erased customer is never written to; their open cases are closed or taken over."""
+        return not self.customer.is_erased
+
+    def customer_erased(self) -> bool:
+        return self.customer.is_erased
+
     def has_open_confirmation(self) -> bool:
         return self.confirmations.open().filter(proposal_version=self.proposal_version).exists()
 
@@ -207,7 +214,7 @@ class Case(ConcurrentTransitionMixin, models.Model):
         field=state,
         source=[State.IN_REVIEW, State.ESCALATED],
         target=RETURN_VALUE(State.RESOLVED, State.AWAITING_CUSTOMER),
-        conditions=[suggestion_unsent],
+        conditions=[suggestion_unsent, customer_reachable],
         permission=may_decide,
         custom={
             "by": {STAFF},
@@ -222,7 +229,7 @@ class Case(ConcurrentTransitionMixin, models.Model):
         field=state,
         source=[State.IN_REVIEW, State.ESCALATED],
         target=RETURN_VALUE(State.RESOLVED, State.AWAITING_CUSTOMER),
-        conditions=[suggestion_unsent],
+        conditions=[suggestion_unsent, customer_reachable],
         permission=may_decide,
         custom={
             "by": {STAFF},
@@ -265,6 +272,7 @@ class Case(ConcurrentTransitionMixin, models.Model):
         field=state,
         source=State.IN_PROGRESS,
         target=State.RESOLVED,
+        conditions=[customer_reachable],
         permission=may_work,
         custom={
             "by": {STAFF},
@@ -279,6 +287,7 @@ class Case(ConcurrentTransitionMixin, models.Model):
         field=state,
         source=State.IN_PROGRESS,
         target=State.AWAITING_CUSTOMER,
+        conditions=[customer_reachable],
         permission=may_work,
         custom={
             "by": {STAFF},
@@ -293,6 +302,7 @@ class Case(ConcurrentTransitionMixin, models.Model):
         field=state,
         source=State.IN_PROGRESS,
         target=State.AWAITING_CUSTOMER,
+        conditions=[customer_reachable],
         permission=may_work,
         custom={
             "by": {STAFF},
@@ -365,6 +375,15 @@ class Case(ConcurrentTransitionMixin, models.Model):
         source=State.RESOLVED,
         target=State.CLOSED,
         permission=may_work,
+        custom={"by": {STAFF, SYSTEM}, "label": _("Close")},
+    )
+    # An erased customer's open case is closed unanswered (or taken over), never replied to.
+    @transition(
+        field=state,
+        source=[State.IN_REVIEW, State.ESCALATED, State.IN_PROGRESS, State.AWAITING_CUSTOMER],
+        target=State.CLOSED,
+        conditions=[customer_erased],
+        permission=may_handle,
         custom={"by": {STAFF, SYSTEM}, "label": _("Close")},
     )
     def close(self):

@@ -180,7 +180,7 @@ class CaseEvent(AppendOnlyModel):
         ordering = ["created_at", "pk"]
 
     def __str__(self):
-        return f"{self.case_id}: {self.name} {self.from_state} → {self.to_state}"
+        return f"{self.case.reference}: {self.name} {self.from_state} → {self.to_state}"
 
     @property
     def label(self) -> str:

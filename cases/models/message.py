@@ -65,7 +65,11 @@ class Message(Delivery):
         ]
 
     def __str__(self):
-        return f"{self.get_direction_display()} message on {self.case_id}"
+        # The case by its reference, as people know it (the admin's inline rows show this).
+        return _("%(direction)s message of case %(reference)s") % {
+            "direction": self.get_direction_display(),
+            "reference": self.case.reference,
+        }
 
     @property
     def delivery_state(self) -> str:

@@ -5,7 +5,7 @@ from django import template
 
 from cases.blanks import slot_label as label_of
 from cases.formats import adjustment_items as ordered
-from cases.formats import value_text
+from cases.formats import deadline_text, moment_text, value_text
 
 register = template.Library()
 
@@ -18,6 +18,18 @@ def slot_label(name: str) -> str:
 @register.filter
 def slot_value(value) -> str:
     return value_text(value)
+
+
+@register.filter
+def moment(value) -> str:
+    """`{{ message.created_at|moment }}`: the one date-and-time format of the language."""
+    return moment_text(value) if value else ""
+
+
+@register.filter
+def deadline(value) -> str:
+    """`{{ case.due_at|deadline }}`: as `moment`, with the time zone."""
+    return deadline_text(value) if value else ""
 
 
 @register.filter

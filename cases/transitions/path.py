@@ -243,6 +243,10 @@ def conflict(case: Case, name: str) -> TransitionConflict:
 
 
 def unmet_guard(case: Case, name: str) -> str:
+    if name in SENDING and not case.customer_reachable():
+        return str(ERASED)
+    if name == "close" and case.state != State.RESOLVED:
+        return _("only a resolved case, or an open one whose customer was erased, is closed")
     if name in ("approve", "amend", "route_to_review", "automate") and not case.has_suggestion():
         return _("there is no suggestion yet")
     if name in ("approve", "amend"):
@@ -260,6 +264,12 @@ def unmet_guard(case: Case, name: str) -> str:
     return _("its guard is not met")
 
 
+# The transitions that write to the customer: never to one whose personal data was erased.
+SENDING = ("approve", "amend", "reply", "reply_and_wait", "propose")
+ERASED = gettext_lazy(
+    "The customer's personal data was erased: nothing is sent to them. Close the case or take "
+    "it over."
+)
 SENT_ALREADY = gettext_lazy(
     "The AI's suggestion went to the customer already: take the case over and write anew."
 )
@@ -270,6 +280,8 @@ def why_not(case: Case, user, names=("approve", "take_over")) -> list[str]:
     where the button is missing ("legal risk: a supervisor decides")."""
     reasons = []
     waiting = case.state in (State.IN_REVIEW, State.ESCALATED) and case.has_suggestion()
+    if can_proceed(case.close) and case.state != State.RESOLVED:  # open, the customer erased
+        reasons.append(str(ERASED))
     if waiting and "approve" in names and not case.suggestion_unsent():
         reasons.append(str(SENT_ALREADY))
     for name in names:

@@ -2,7 +2,7 @@
 
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied
-from django.http import HttpResponseBadRequest
+from django.http import HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, render
 from django.template.loader import render_to_string
 from django.urls import path, reverse
@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from cases.readonly_admin import ReadOnlyInline
+from review.admin.intent_form import IntentAdminForm, draft_preview
 from review.evidence import DEFAULT_THRESHOLDS, what_if
 from review.models import Intent, PolicyVersion
 
@@ -26,9 +27,14 @@ class IntentAdmin(admin.ModelAdmin):
     list_display = ["slug", "name", "action", "mode", "threshold", "risk_class", "policy_version"]
     list_filter = ["mode", "action", "risk_class"]
     search_fields = ["slug", "name"]
-    readonly_fields = ["policy_version", "what_if"]
+    form = IntentAdminForm
+    readonly_fields = ["policy_version", "what_if", "preview"]
     fieldsets = [
-        (None, {"fields": ["slug", "name", "name_de", "action", "reply_templates"]}),
+        (None, {"fields": ["slug", "name", "name_de", "action"]}),
+        (
+            gettext_lazy("Draft reply"),
+            {"fields": ["reply_template_en", "reply_template_de", "preview"]},
+        ),
         (
             gettext_lazy("Policy"),
             {
@@ -71,7 +77,24 @@ class IntentAdmin(admin.ModelAdmin):
                     "step": "0.01",
                 }
             )
+            # Typing a draft shows it filled from the sample case, before anything is saved.
+            for code in ("en", "de"):
+                form.base_fields[f"reply_template_{code}"].widget.attrs.update(
+                    {
+                        "hx-get": reverse("admin:review_intent_preview", args=[obj.pk]),
+                        "hx-trigger": "input changed delay:300ms",
+                        "hx-include": "#id_reply_template_en, #id_reply_template_de",
+                        "hx-target": "#draft-preview",
+                        "hx-swap": "outerHTML",
+                    }
+                )
         return form
+
+    @admin.display(description=gettext_lazy("Preview"))
+    def preview(self, intent):
+        if intent is None or not intent.pk:
+            return _("Save the intent first; the preview fills its drafts from a case.")
+        return draft_preview(intent)
 
     @admin.display(description=gettext_lazy("What if"))
     def what_if(self, intent):
@@ -81,7 +104,20 @@ class IntentAdmin(admin.ModelAdmin):
 
     def get_urls(self):
         view = self.admin_site.admin_view(self.what_if_view)
-        return [path("<int:pk>/what-if/", view, name="review_intent_what_if"), *super().get_urls()]
+        preview = self.admin_site.admin_view(self.preview_view)
+        return [
+            path("<int:pk>/what-if/", view, name="review_intent_what_if"),
+            path("<int:pk>/preview/", preview, name="review_intent_preview"),
+            *super().get_urls(),
+        ]
+
+    def preview_view(self, request, pk):
+        """The drafts as typed, filled from the sample case (GET: nothing is saved)."""
+        intent = get_object_or_404(Intent, pk=pk)
+        if not self.has_view_permission(request, intent):
+            raise PermissionDenied
+        typed = {code: request.GET.get(f"reply_template_{code}", "") for code in ("en", "de")}
+        return HttpResponse(draft_preview(intent, typed))
 
     def what_if_view(self, request, pk):
         intent = get_object_or_404(Intent, pk=pk)

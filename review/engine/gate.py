@@ -115,10 +115,22 @@ def _describe(figures: GateFigures) -> str:
     )
 
 
-def judge(
+class Check:
+    """The check that decided a comparison (what the verdict names, with both figures)."""
+
+    FIRST = "first"  # no active model
+    NO_HOLDOUT = "no_holdout"  # nothing held out to compare on
+    CHAMPION_OVER_BUDGET = "champion_over_budget"
+    CHALLENGER_OVER_BUDGET = "challenger_over_budget"
+    COVERAGE = "coverage"  # both within the budget: how many each automates
+    ACCURACY = "accuracy"  # as many automated: how many each got right
+    BOTH_OVER_BUDGET = "both_over_budget"  # the precision of each
+
+
+def decide(
     champion: GateFigures | None, challenger: GateFigures, target_precision: float
 ) -> tuple[bool, str]:
-    """Whether the challenger is not worse on coverage at the target precision, and why.
+    """Whether the challenger is not worse, and the `Check` that decided it.
 
     Within the error budget, more automation wins; at equal automation the one right more
     often wins, and a full tie goes to the challenger (it has learnt from more decisions). A
@@ -126,29 +138,48 @@ def judge(
     wrong automations per automation wins.
     """
     if champion is None:
-        return True, "no active model to compare with"
+        return True, Check.FIRST
     if challenger.n == 0:
-        return True, "no held-out examples to compare on yet"
-    ours, theirs = (
-        challenger.within_budget(target_precision),
-        champion.within_budget(target_precision),
-    )
-    figures = f"challenger {_describe(challenger)}; active model {_describe(champion)}"
+        return True, Check.NO_HOLDOUT
+    ours = challenger.within_budget(target_precision)
+    theirs = champion.within_budget(target_precision)
     if ours and not theirs:
-        return True, f"the active model breaks the error budget, the challenger does not: {figures}"
+        return True, Check.CHAMPION_OVER_BUDGET
     if theirs and not ours:
-        return False, f"the challenger breaks the error budget: {figures}"
+        return False, Check.CHALLENGER_OVER_BUDGET
     if ours:
-        if challenger.automated > champion.automated:
-            return True, f"automates more within the error budget: {figures}"
-        if challenger.automated < champion.automated:
-            return False, f"automates less within the error budget: {figures}"
+        if challenger.automated != champion.automated:
+            return challenger.automated > champion.automated, Check.COVERAGE
+        return challenger.correct >= champion.correct, Check.ACCURACY
+    precision = (challenger.realised_precision or 0.0) >= (champion.realised_precision or 0.0)
+    return precision, Check.BOTH_OVER_BUDGET
+
+
+def judge(
+    champion: GateFigures | None, challenger: GateFigures, target_precision: float
+) -> tuple[bool, str]:
+    """Whether the challenger is not worse (`decide`), and why in words for the audit log."""
+    better, check = decide(champion, challenger, target_precision)
+    if check == Check.FIRST:
+        return better, "no active model to compare with"
+    if check == Check.NO_HOLDOUT:
+        return better, "no held-out examples to compare on yet"
+    figures = f"challenger {_describe(challenger)}; active model {_describe(champion)}"
+    if check == Check.CHAMPION_OVER_BUDGET:
+        return (
+            better,
+            f"the active model breaks the error budget, the challenger does not: {figures}",
+        )
+    if check == Check.CHALLENGER_OVER_BUDGET:
+        return better, f"the challenger breaks the error budget: {figures}"
+    if check == Check.COVERAGE:
+        more = "more" if better else "less"
+        return better, f"automates {more} within the error budget: {figures}"
+    if check == Check.ACCURACY:
         accuracy = (
             f"right on {challenger.correct}/{challenger.n} against {champion.correct}/{champion.n}"
         )
-        if challenger.correct >= champion.correct:
-            return True, f"automates as much and is {accuracy}: {figures}"
-        return False, f"automates as much but is {accuracy}: {figures}"
-    if (challenger.realised_precision or 0.0) >= (champion.realised_precision or 0.0):
-        return True, f"both break the error budget, the challenger less: {figures}"
-    return False, f"both break the error budget, the challenger more: {figures}"
+        joint = "and" if better else "but"
+        return better, f"automates as much {joint} is {accuracy}: {figures}"
+    less = "less" if better else "more"
+    return better, f"both break the error budget, the challenger {less}: {figures}"

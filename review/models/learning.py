@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from review.models.intents import Intent
+from review.verdicts import training_verdict
 
 
 class ModelVersionQuerySet(models.QuerySet):
@@ -237,6 +238,14 @@ class TrainingRun(models.Model):
 
     def __str__(self):
         return f"Training run {self.pk} ({self.status})"
+
+    @property
+    def verdict(self) -> str:
+        """Activated or not, in words, naming the check that decided with both figures."""
+        gate = (self.model_version.metrics or {}).get("gate") if self.model_version else None
+        return training_verdict(
+            gate, activated=self.activated, had_active_model=self.previous_version_id is not None
+        )
 
     @property
     def is_finished(self) -> bool:

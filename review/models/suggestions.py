@@ -55,7 +55,7 @@ class Suggestion(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.intent or 'no intent'} ({self.confidence:.2f}) for {self.case_id}"
+        return f"{self.intent or 'no intent'} ({self.confidence:.2f}) for {self.case.reference}"
 
     @property
     def approvals_needed(self) -> int:
@@ -133,4 +133,4 @@ class ReviewItem(models.Model):
         ]
 
     def __str__(self):
-        return f"Review of {self.case_id}: {', '.join(self.reason_codes)}"
+        return f"Review of {self.case.reference}: {', '.join(self.reason_codes)}"

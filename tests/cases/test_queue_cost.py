@@ -81,7 +81,9 @@ def test_each_row_prints_what_the_template_filters_printed(client, agent, odd_ca
             label = case.get_state_display()
             assert f'<span class="state state-{case.state}">{label}</span>' in row, name
             due = timezone.localtime(case.due_at) if case.due_at else None
-            assert f'<time datetime="{date(due, "c")}">{date(due, "d.m. H:i")}</time>' in row
+            # The language's one format, with the time zone: a deadline (issue 17).
+            shown = f"{date(due, 'DATETIME_FORMAT')} {date(due, 'T')}" if due else ""
+            assert f'<time datetime="{date(due, "c")}">{shown}</time>' in row
             assert f"<td>{case.assignee.username if case.assignee else '—'}</td>" in row, name
     long_row = listed[odd_cases["long"][0].reference]
     assert long_row.startswith('<tr class="priority-2 overdue">') and "…" in long_row

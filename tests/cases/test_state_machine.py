@@ -14,7 +14,7 @@ from cases.transitions import (
     TransitionForbidden,
     case_transition,
 )
-from customers.models import ConfirmationRequest
+from customers.models import ERASED_DOMAIN, ConfirmationRequest
 from review.models import ReviewItem, TrainingExample
 from tests.factories import CaseFactory, IntentFactory, UserFactory, case_in
 
@@ -34,7 +34,14 @@ TABLE = {
     "customer_decline": {State.AWAITING_CUSTOMER},
     "expire": {State.AWAITING_CUSTOMER},
     "reopen": {State.RESOLVED, State.AWAITING_CUSTOMER},
-    "close": {State.RESOLVED},
+    # Issue 17: an erased customer's open case is closed unanswered (guarded: erased only).
+    "close": {
+        State.RESOLVED,
+        State.IN_REVIEW,
+        State.ESCALATED,
+        State.IN_PROGRESS,
+        State.AWAITING_CUSTOMER,
+    },
     # Issue 13: a duplicate closes into the case it repeats (not new, not awaiting a decision).
     "merge": {State.IN_REVIEW, State.ESCALATED, State.IN_PROGRESS, State.RESOLVED},
 }
@@ -90,6 +97,9 @@ def prepare(name, state):
         case.confirmations.update(expires_at=timezone.now() - timedelta(minutes=1))
     if name == "merge":
         CaseFactory(customer=case.customer, state=State.IN_REVIEW, reference="KEPT2345")
+    if name == "close":  # open cases close only once the customer was erased (issue 17)
+        case.customer.email = f"erased-{case.customer.pk}@{ERASED_DOMAIN}"
+        case.customer.save(update_fields=["email"])
     return case
 
 

@@ -6,6 +6,7 @@ from datetime import timedelta
 import pytest
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import escape
 from django_q.models import Task
 
 from review import training
@@ -75,6 +76,8 @@ def test_a_version_that_is_worse_is_kept_but_not_activated(logged_in, db):
     assert second.previous_version == first
     assert ModelVersion.objects.get(is_active=True) == first
     assert "Not activated" in page and first.label in page
+    # The verdict names the check that decided, with both figures (issue 17).
+    assert escape(second.verdict) in page and " against " in second.verdict
     # Both models' figures on the same held-out examples, side by side.
     gate = second.model_version.metrics["gate"]
     assert f"the same {gate['n_holdout']} held-out examples" in page

@@ -1,4 +1,11 @@
-"""Reading the environment for the settings: typed values with clear errors, and databases."""
+"""Reading the configuration: a `.env` file, and typed helpers over environment variables.
+
+`backoffice/settings.py` calls `read_env_file` first, so that `manage.py`, the worker and the
+web server of a checkout all see the same values (`make demo` writes that file). A variable
+set in the environment wins over the file: a service manager or a test says what it means.
+`ENV_FILE` names another file; set empty, no file is read (the tests set it so, so that a
+developer's `.env` does not leak into them).
+"""
 
 import os
 from pathlib import Path
@@ -6,7 +13,32 @@ from urllib.parse import unquote, urlsplit
 
 from django.core.exceptions import ImproperlyConfigured
 
-BASE_DIR = Path(__file__).resolve().parent.parent
+
+def read_env_file(default: Path) -> Path | None:
+    """Put the file's `NAME=value` lines into os.environ where the name is not set yet.
+
+    Blank lines and `#` comments are skipped, `export ` in front is allowed, and a value in
+    matching single or double quotes loses them. Anything else is a configuration error that
+    names the line. Return the file read, or None.
+    """
+    chosen = os.environ.get("ENV_FILE")
+    path = default if chosen is None else (Path(chosen) if chosen else None)
+    if path is None or not path.is_file():
+        if chosen:  # named on purpose: a missing file is a mistake, not a default
+            raise ImproperlyConfigured(f"ENV_FILE={chosen!r}: no such file")
+        return None
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+        line = line.strip()
+        if not line or line.startswith("#"):
+            continue
+        name, equals, value = line.removeprefix("export ").partition("=")
+        name, value = name.strip(), value.strip()
+        if not equals or not name.isidentifier():
+            raise ImproperlyConfigured(f"{path.name} line {number}: expected NAME=value")
+        if len(value) >= 2 and value[0] == value[-1] and value[0] in "'\"":
+            value = value[1:-1]
+        os.environ.setdefault(name, value)
+    return path
 
 
 def envbool(name: str, default: bool) -> bool:
@@ -47,7 +79,7 @@ def envlist(name: str, default: str = "") -> list[str]:
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
 
 
-def database_from_url(url: str) -> dict:
+def database_from_url(url: str, base_dir: Path) -> dict:
     """Parse postgres:// and sqlite:// URLs; anything else is a configuration error."""
     parts = urlsplit(url)
     if parts.scheme in ("postgres", "postgresql"):
@@ -67,7 +99,7 @@ def database_from_url(url: str) -> dict:
             "OPTIONS": {"options": f"-c jit=off -c work_mem={envint('DB_WORK_MEM_MB', 16)}MB"},
         }
     if parts.scheme == "sqlite":
-        return sqlite_database(unquote(parts.path[1:]) or str(BASE_DIR / "db.sqlite3"))
+        return sqlite_database(unquote(parts.path[1:]) or str(base_dir / "db.sqlite3"))
     raise ImproperlyConfigured(f"DATABASE_URL: unsupported scheme {parts.scheme!r}")
 
 
