@@ -3,6 +3,7 @@ from django.db.models import Count, Subquery
 from django.utils.translation import gettext_lazy as _
 from django_fsm.admin import FSMAdminMixin
 
+from cases.admin_labels import LabelledDateTimesMixin
 from cases.models import (
     STAFF,
     Case,
@@ -93,7 +94,7 @@ class ReasonCodeFilter(admin.SimpleListFilter):
 
 
 @admin.register(Case)
-class CaseAdmin(TransitionAdminMixin, admin.ModelAdmin):
+class CaseAdmin(LabelledDateTimesMixin, TransitionAdminMixin, admin.ModelAdmin):
     list_display = [
         "reference",
         "state",
