@@ -204,6 +204,27 @@ def test_a_filter_keeps_focus_and_the_count_is_read_out(live_server, page: Page,
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
+def test_a_bulk_action_keeps_focus_on_its_button_and_says_what_happened(
+    live_server, page: Page, language
+):
+    person("anna", language)
+    resolved = [case_in(State.RESOLVED) for _ in range(2)]
+    sign_in(page, live_server.url, "anna", "/?state=resolved")
+    for case in resolved:
+        page.locator(f'#case-list input[name="case"][value="{case.reference}"]').check()
+    page.locator("#bulk-action").select_option("close")
+    page.locator("#bulk-reason").fill("Answered by phone")
+    button = page.locator("#bulk button[type=submit]")
+    button.focus()
+    page.keyboard.press("Enter")
+    done = words(language, "%(done)s of %(total)s cases done.", done=2, total=2)
+    expect(page.locator("#bulk-status")).to_have_text(done)
+    expect(announced(page)).to_contain_text(done)
+    expect(button).to_be_focused()
+    assert all(CaseEvent.objects.filter(case=case, name="close").exists() for case in resolved)
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
 def test_the_new_case_banner_is_read_out_once(live_server, page: Page, language):
     person("anna", language)
     in_review()
