@@ -8,13 +8,15 @@ German catalogue has this work's translations.
 """
 
 import re
+from datetime import timedelta
 
 import pytest
-from django.utils import translation
+from django.utils import timezone, translation
+from django.utils.text import capfirst
 from django.utils.translation import gettext, ngettext
 from playwright.sync_api import Page, expect
 
-from cases.models import CaseEvent, Message, Priority, StaffProfile, State
+from cases.models import Case, CaseEvent, Message, Priority, StaffProfile, State
 from cases.models import transitions_of as transitions_of_case
 from tests.browser.axe import assert_accessible
 from tests.browser.test_workspace_browser import in_review
@@ -64,11 +66,23 @@ def test_no_page_breaks_wcag_21_aa(live_server, new_page, language):
     case.save()
     busy = case_in(State.IN_PROGRESS)
     waiting = case_in(State.AWAITING_CUSTOMER)
+    # Countdowns in every colour: soon (warning text), overdue (error text), ok (success text).
+    soon, late = in_review(), in_review()
+    now = timezone.now()
+    Case.objects.filter(pk=soon.pk).update(
+        due_at=now + timedelta(minutes=30), first_response_due_at=None
+    )
+    Case.objects.filter(pk=late.pk).update(
+        due_at=now - timedelta(hours=2), first_response_due_at=None
+    )
     page = new_page(locale=language)
 
     page.goto(f"{live_server.url}/accounts/login/")
     assert_accessible(page, "login")
     sign_in(page, live_server.url, "sara")
+    page.goto(f"{live_server.url}/")
+    for status in ("ok", "soon", "breached"):
+        expect(page.locator(f"#case-list .sla-{status}").first).to_be_visible()
     for path in [
         "/",
         "/?state=all",
@@ -90,6 +104,14 @@ def test_no_page_breaks_wcag_21_aa(live_server, new_page, language):
         assert response.status == 200, path
         expect(page.locator("html")).to_have_attribute("lang", language)
         assert_accessible(page, path)
+
+    # The admin's date and time inputs are named by their field.
+    page.goto(f"{live_server.url}/admin/cases/case/{case.pk}/change/")
+    with translation.override(language):
+        due_at = capfirst(Case._meta.get_field("due_at").verbose_name)
+    for part in ("date", "time"):
+        name = f"{due_at}: {words(language, part)}"
+        expect(page.get_by_label(name, exact=True)).to_have_count(1)
 
     # After a swap too: the case panel with its outcome, the approve dialog open.
     page.goto(f"{live_server.url}/cases/{case.reference}/")
@@ -406,8 +428,21 @@ def test_nothing_scrolls_sideways_at_320_px(live_server, new_page, language):
     case.save()
     case_in(State.IN_PROGRESS)
     page = new_page(viewport={"width": 320, "height": 640})
+    page.goto(f"{live_server.url}/accounts/login/")
+    assert not page.evaluate(WIDE), "the login page scrolls sideways at 320 px"
     sign_in(page, live_server.url, "anna")
-    for path in ["/", "/?state=all", "/review/", f"/cases/{case.reference}/", "/notifications/"]:
+    page.goto(f"{live_server.url}/")
+    for status in ("ok", "soon", "breached"):
+        expect(page.locator(f"#case-list .sla-{status}").first).to_be_visible()
+    for path in [
+        "/",
+        "/?state=all",
+        "/review/",
+        f"/cases/{case.reference}/",
+        f"/customers/{case.customer_id}/",
+        "/notifications/",
+        "/accounts/password_change/",
+    ]:
         page.goto(live_server.url + path)
         expect(page.locator("main")).to_be_visible()
         assert not page.evaluate(WIDE), f"{path} scrolls sideways at 320 px"
