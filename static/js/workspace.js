@@ -104,9 +104,10 @@
     if (active && active !== document.body && document.contains(active)) return;  // not lost
     const error = first(roots, '[data-result="error"], [role="alert"]');
     if (error) return focusOn(error);
+    // The control used: the form's submit button, else the element that asked (a link, a field).
     const config = detail.requestConfig || {};
     const submitter = config.triggeringEvent && config.triggeringEvent.submitter;
-    const again = findControl(controlKey(submitter || detail.elt));
+    const again = findControl(controlKey(submitter || config.elt));
     if (usable(again)) return focusOn(again);
     const result = first(roots, "[data-result]") || first(roots, "h1") || first(roots, "[data-announce]");
     const fallback = result || roots.find((root) => document.contains(root));
