@@ -227,6 +227,30 @@ def test_a_filter_keeps_focus_and_the_count_is_read_out(live_server, page: Page,
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
+def test_paging_keeps_focus_on_the_page_links_and_reads_the_count(
+    live_server, page: Page, language
+):
+    from tests.cases.test_workspace import bulk_cases
+
+    person("anna", language)
+    bulk_cases(120)
+    sign_in(page, live_server.url, "anna")
+    page.evaluate("window.sameDocument = true")
+    with translation.override(language):
+        count = ngettext("%(counter)s case", "%(counter)s cases", 120) % {"counter": 120}
+    following = page.locator("#case-list a[rel=next]")
+    following.focus()
+    page.keyboard.press("Enter")
+    expect(page).to_have_url(re.compile(r"[?&]page=2(&|$)"))
+    expect(announced(page)).to_have_text(count)
+    expect(page.locator("#case-list a[rel=next]")).to_be_focused()  # page 2 of 3: on to the third
+    page.keyboard.press("Enter")
+    expect(page).to_have_url(re.compile(r"[?&]page=3(&|$)"))
+    expect(page.locator("#case-list .summary")).to_be_focused()  # the last page: its count
+    assert page.evaluate("window.sameDocument") is True
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
 def test_a_bulk_action_keeps_focus_on_its_button_and_says_what_happened(
     live_server, page: Page, language
 ):
