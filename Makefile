@@ -7,8 +7,15 @@ EXTRAS ?= dev
 comma := ,
 STAMP := $(VENV)/.installed-$(subst $(comma),-,$(EXTRAS))
 TEST_SETTINGS := DJANGO_SETTINGS_MODULE=backoffice.settings_test
+# axe-core, the accessibility checker the browser tests inject into every page: the npm
+# registry's tarball, pinned by version and SHA-512, unpacked into a gitignored folder (never
+# committed, never from a CDN). `npm pack` where npm is installed; curl fetches the same file.
+AXE_VERSION := 4.14.1
+AXE_SHA512 := 1477dafa598d8d065f273d6af302aa203c02e83131707b7fa648cd41bd3d6b734f8c22a0dab86ee6a6f64b8afbe804b214d36db85a2826965edfb3a0b9d546b5
+AXE_DIR := var/npm/axe-core-$(AXE_VERSION)
+AXE_JS := $(AXE_DIR)/axe.min.js
 
-.PHONY: demo test venv lint format check-migrations clean
+.PHONY: demo test venv lint format check-migrations clean axe
 
 $(STAMP): pyproject.toml constraints.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -23,8 +30,24 @@ venv: $(STAMP)
 demo: venv
 	./scripts/demo.sh
 
-test: venv lint check-migrations
-	$(BIN)/python -m pytest
+test: venv lint check-migrations axe
+	AXE_JS=$(AXE_JS) $(BIN)/python -m pytest
+
+axe: $(AXE_JS)
+
+$(AXE_JS):
+	mkdir -p $(AXE_DIR)
+	if command -v npm >/dev/null 2>&1; then \
+		cd $(AXE_DIR) && npm pack --silent axe-core@$(AXE_VERSION) >/dev/null; \
+	else \
+		curl -fsSL -o $(AXE_DIR)/axe-core-$(AXE_VERSION).tgz \
+			https://registry.npmjs.org/axe-core/-/axe-core-$(AXE_VERSION).tgz; \
+	fi
+	echo "$(AXE_SHA512)  $(AXE_DIR)/axe-core-$(AXE_VERSION).tgz" | sha512sum --check --quiet
+	tar -xzf $(AXE_DIR)/axe-core-$(AXE_VERSION).tgz -C $(AXE_DIR) --strip-components=1 \
+		package/axe.min.js package/LICENSE
+	rm $(AXE_DIR)/axe-core-$(AXE_VERSION).tgz
+	touch $(AXE_JS)
 
 lint: venv
 	$(BIN)/ruff check .

@@ -4,6 +4,7 @@ from django.db.models import Count, Subquery
 from django.utils.translation import gettext_lazy as _
 from django_fsm.admin import FSMAdminMixin
 
+from cases.admin_labels import LabelledDateTimesMixin
 from cases.models import (
     STAFF,
     Case,
@@ -137,7 +138,7 @@ class ReasonCodeFilter(admin.SimpleListFilter):
 
 
 @admin.register(Case)
-class CaseAdmin(TransitionAdminMixin, admin.ModelAdmin):
+class CaseAdmin(LabelledDateTimesMixin, TransitionAdminMixin, admin.ModelAdmin):
     form = CaseAdminForm
     list_display = [
         "reference",

@@ -14,7 +14,7 @@ from django.utils.text import Truncator
 
 from cases.blanks import blanks_in, slot_label
 from cases.formats import deadline_text
-from cases.models import State
+from cases.models import Priority, State
 from cases.search import is_postgres, snippet_html
 from cases.sla import next_countdown
 from cases.transitions.forms import transition_form
@@ -55,6 +55,8 @@ def queue_rows(cases, now) -> list[dict]:
     they were most of the queue's CPU (docs/performance.md, "Queue render fixes").
     """
     labels = {state: str(label) for state, label in State.choices}  # in the active language
+    # Priority in words where the row is marked (a coloured border alone says nothing to many).
+    priorities = {p: str(p.label) for p in Priority if p >= Priority.HIGH}
     separator = formats.get_format("DECIMAL_SEPARATOR")
     # The case URL up to the reference (the pattern ends in "<reference>/").
     url_head, _marker, url_tail = reverse("case-page", args=["REFERENCE"]).rpartition("REFERENCE")
@@ -76,6 +78,7 @@ def queue_rows(cases, now) -> list[dict]:
                 "url": f"{url_head}{case['reference']}{url_tail}",
                 "subject": subject,
                 "priority": case["priority"],
+                "priority_label": priorities.get(case["priority"], ""),
                 "customer": case["customer__name"] or case["customer__email"],
                 "customer_url": f"{customer_head}{case['customer_id']}{customer_tail}",
                 "snippet": snippet_html(case.get("snippet", ""), case.get("snippet_word", "")),

@@ -22,4 +22,5 @@ urlpatterns = [
     path("notifications/badge/", live_views.notifications_badge, name="notifications-badge"),
     path("customers/<int:pk>/", customer_views.customer_detail, name="customer-page"),
     path("settings/language/", views.set_language, name="set-language"),
+    path("settings/shortcuts/", views.set_shortcuts, name="set-shortcuts"),
 ]

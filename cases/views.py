@@ -24,6 +24,7 @@ from django.views.decorators.http import require_GET, require_POST
 from cases.access import staff_required
 from cases.downloads import attachment_download, attachment_not_found
 from cases.middleware import SESSION_KEY as STAFF_LANGUAGE_KEY
+from cases.middleware import SHORTCUTS_KEY
 from cases.models import (
     STAFF,
     TRANSITION_NAMES,
@@ -333,6 +334,32 @@ def set_language(request):
         return HttpResponse(_("Unknown language."), status=400)
     StaffProfile.objects.update_or_create(user=request.user, defaults={"language": language})
     request.session[STAFF_LANGUAGE_KEY] = language
+    return back_to_page(request)
+
+
+@require_POST
+@staff_required
+def set_shortcuts(request):
+    """Turn my single-key shortcuts on or off (WCAG 2.1.4), for every session of mine."""
+    choice = request.POST.get("shortcuts", "")
+    if choice not in ("on", "off"):
+        return HttpResponse(_("Say on or off."), status=400)
+    StaffProfile.objects.update_or_create(
+        user=request.user,
+        defaults={"shortcuts": choice == "on"},
+        # A first profile keeps the language the person sees now.
+        create_defaults={"shortcuts": choice == "on", "language": translation.get_language()},
+    )
+    request.session[SHORTCUTS_KEY] = choice == "on"
+    if choice == "on":
+        messages.success(request, _("Single-key shortcuts are on."))
+    else:
+        messages.success(request, _("Single-key shortcuts are off."))
+    return back_to_page(request)
+
+
+def back_to_page(request):
+    """Back to the page the form was on (`next`), if it is ours; else the queue."""
     target = request.POST.get("next", "")
     if not url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
         target = reverse("queue")

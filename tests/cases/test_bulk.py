@@ -311,7 +311,8 @@ def test_an_agent_adds_and_removes_a_tag_on_the_case_page(client, agent, billing
     assert '<option value="Billing">Billing</option>' in content
     content = client.post(f"/cases/{case.reference}/tags/", {"tag": "billing"}, **HTMX)
     content = content.content.decode()
-    assert '<p class="success" role="status">Tagged billing.</p>' in content
+    done = '<p class="success" data-result="done" data-announce="result" tabindex="-1">'
+    assert f"{done}Tagged billing.</p>" in content
     assert 'aria-label="Remove tag Billing"' in content
     assert "Tagged Billing" in content  # the timeline
     content = client.post(

@@ -10,6 +10,7 @@ from django.template.defaultfilters import date, floatformat, truncatechars
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone, translation
+from django.utils.translation import gettext
 
 from cases.models import Case, StaffProfile, State
 from review.models import Suggestion
@@ -59,6 +60,11 @@ def odd_cases(agent2):
     }
 
 
+def cell(label: str) -> str:
+    """A row's cell, labelled for the narrow layout (docs/accessibility.md), in the language on."""
+    return f'<td data-label="{gettext(label)}">'
+
+
 @pytest.mark.parametrize("language", ["en", "de"])
 def test_each_row_prints_what_the_template_filters_printed(client, agent, odd_cases, language):
     login(client, agent).post("/settings/language/", {"language": language})
@@ -71,20 +77,22 @@ def test_each_row_prints_what_the_template_filters_printed(client, agent, odd_ca
             shown = truncatechars(subject or case.subject, 60)
             assert f'<span class="subject">{shown}</span>' in row, name
             customer = f'<a href="/customers/{case.customer_id}/">'
-            assert f"<td>{customer}{case.customer.name or case.customer.email}</a></td>" in row
+            name_shown = case.customer.name or case.customer.email
+            assert f"{cell('Customer')}{customer}{name_shown}</a></td>" in row
             suggestion = case.current_suggestion
             if suggestion.intent:
                 confidence = floatformat(suggestion.confidence, 2)
                 assert f'{suggestion.intent.name} <span class="muted">{confidence}</span>' in row
             else:
-                assert "<td>—</td>" in row, name
+                assert f"{cell('Intent')}—</td>" in row, name
             label = case.get_state_display()
             assert f'<span class="state state-{case.state}">{label}</span>' in row, name
             due = timezone.localtime(case.due_at) if case.due_at else None
             # The language's one format, with the time zone: a deadline (issue 17).
             shown = f"{date(due, 'DATETIME_FORMAT')} {date(due, 'T')}" if due else ""
             assert f'<time datetime="{date(due, "c")}">{shown}</time>' in row
-            assert f"<td>{case.assignee.username if case.assignee else '—'}</td>" in row, name
+            assignee = case.assignee.username if case.assignee else "—"
+            assert f"{cell('Assignee')}{assignee}</td>" in row, name
     long_row = listed[odd_cases["long"][0].reference]
     assert long_row.startswith('<tr class="priority-2 overdue">') and "…" in long_row
     assert ("0,13" if language == "de" else "0.13") in long_row  # half up, as floatformat

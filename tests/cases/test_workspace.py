@@ -125,6 +125,7 @@ ROUTES = {
     "review-next": ("post", "/review/next/", {}, {}, 302),
     "review-claim": ("post", "/review/{item}/claim/", {}, {}, 302),
     "set-language": ("post", "/settings/language/", {"language": "de", "next": "/"}, {}, 302),
+    "set-shortcuts": ("post", "/settings/shortcuts/", {"shortcuts": "off", "next": "/"}, {}, 302),
     "case-presence": ("post", "/cases/{ref}/presence/", {}, {}, 200),
     "notifications": ("get", "/notifications/", {}, {}, 200),
     "notifications-badge": ("get", "/notifications/badge/", {}, {}, 200),
@@ -627,7 +628,7 @@ def test_claim_from_the_review_queue_opens_the_case_and_a_second_claim_is_refuse
     # The queue says it in the same words as the case page.
     row = client.get("/review/").content.decode().split(item.case.reference, 1)[1]
     row = row.split("</tr>", 1)[0]
-    assert "<td>Agent</td>" in row and "Assign to me" not in row
+    assert '<td data-label="Assigned to">Agent</td>' in row and "Assign to me" not in row
 
 
 def test_the_review_queue_hides_escalated_items_from_agents(client, agent, supervisor):

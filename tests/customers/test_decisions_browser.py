@@ -102,7 +102,7 @@ def test_the_workspace_speaks_words_not_codes(live_server, page: Page, agent, sm
     page.goto(f"{live_server.url}/cases/{legal.reference}/")
     expect(page.locator(".why-not")).to_have_text(words["legal"])
     expect(page.get_by_role("button", name=words["approve"], exact=True)).to_have_count(0)
-    expect(page.locator("aside.shortcuts")).to_have_text(words["legend"])
+    expect(page.locator("aside.shortcuts p")).to_have_text(words["legend"])
 
     # The reason names the threshold that decided, and where it comes from.
     page.goto(f"{live_server.url}/cases/{unsure.reference}/")
