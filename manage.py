@@ -30,7 +30,19 @@ def configuration_error() -> str | None:
     return None
 
 
+def settings_option(argv: list[str]) -> str | None:
+    """The `--settings` option, read before Django's own parser: the check below needs it."""
+    for number, arg in enumerate(argv):
+        if arg.startswith("--settings="):
+            return arg.partition("=")[2]
+        if arg == "--settings" and number + 1 < len(argv):
+            return argv[number + 1]
+    return None
+
+
 def main():
+    if chosen := settings_option(sys.argv):
+        os.environ["DJANGO_SETTINGS_MODULE"] = chosen
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "backoffice.settings")
     command = sys.argv[1] if len(sys.argv) > 1 else "help"
     ingest = command == "ingest_email"

@@ -135,3 +135,12 @@ def test_the_wrong_python_is_told_to_use_the_projects_environment(tmp_path):
     assert done.returncode == 78
     assert done.stderr.startswith("manage.py check: django is not installed for /usr/bin/python3")
     assert done.stderr.endswith("run `make venv`, then `.venv/bin/python manage.py …`\n")
+
+
+@pytest.mark.parametrize(
+    "form", [["--settings=backoffice.settings_test"], ["--settings", "backoffice.settings_test"]]
+)
+def test_the_settings_option_is_honoured_before_the_check(form):
+    done = manage("check", *form, env={"DEBUG": "0"})
+    assert done.returncode == 0, done.stderr.decode()
+    assert done.stdout.decode() == "System check identified no issues (0 silenced).\n"
