@@ -143,7 +143,10 @@ def draft_reply(text: str, template_draft: str, language: str) -> str:
 def build_suggestion(case: Case, message: Message, version, prediction: Prediction | None) -> dict:
     """Everything a suggestion stores, including its routing decision."""
     text = message.text_for_engine
-    language = message.language or detect_language(text, default=case.language)
+    # The body decides; a body without a word of either language leaves it to the subject.
+    language = message.language or detect_language(
+        text, default=detect_language(message.subject, default=case.language)
+    )
     today = timezone.localdate()
     slots = extract_slots(text, today=today)
     risk_flags = detect_risks(f"{message.subject}\n{text}")
