@@ -1,6 +1,7 @@
 """Train an engine on one CSV file and measure it on another (``text,category`` columns).
 
     manage.py evaluate_engine --train PATH --test PATH [--engine tfidf|hybrid]
+                              [--embeddings minilm|multilingual]
                               [--target-precision 0.98] [--folds N] [--json]
 
 Trains on the train file only; the per-intent thresholds for the target precision come from
@@ -31,6 +32,7 @@ import time
 from pathlib import Path
 
 import numpy as np
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from sklearn.metrics import f1_score
 from threadpoolctl import threadpool_limits
@@ -38,12 +40,13 @@ from threadpoolctl import threadpool_limits
 from review.engine import interface
 from review.engine.calibration import aurc, auroc, expected_calibration_error
 from review.engine.classifier import ENGINES
-from review.engine.embeddings import MODEL_FILE, EngineUnavailable
+from review.engine.embeddings import EMBEDDINGS, EngineUnavailable, embedding_model
 
 BATCH = 256
 MAX_SINGLE = 1000  # messages timed one at a time (the first ones of the test file)
 KEYS = (
     "engine",
+    "embeddings",
     "accuracy",
     "macro_f1",
     "ece",
@@ -90,11 +93,13 @@ def evaluate(
     target_precision: float = 0.98,
     seed: int = 0,
     folds: int | None = None,
+    embeddings: str | None = None,
 ) -> dict:
     """Train on `train`, measure on `test`; return the figures under `KEYS`."""
     start = time.perf_counter()
     model = interface.train(
         *train,
+        embeddings=embeddings,
         engine=engine,
         seed=seed,
         folds=folds or interface.DEFAULT_FOLDS,
@@ -130,10 +135,12 @@ def evaluate(
         model.predict(texts[offset : offset + BATCH])
     batch256 = len(texts) / (time.perf_counter() - start)
 
-    model_bytes = len(model.to_bytes()) + (MODEL_FILE.size if engine == "hybrid" else 0)
+    files = embedding_model(embeddings or "minilm").files if engine == "hybrid" else ()
+    model_bytes = len(model.to_bytes()) + sum(pinned.size for pinned in files)
     oos = ~in_scope
     return {
         "engine": engine,
+        "embeddings": model.metrics.get("embedding_model"),
         "accuracy": float(correct.mean()),
         "macro_f1": float(
             f1_score(truth, predicted, labels=model.labels, average="macro", zero_division=0)
@@ -162,6 +169,12 @@ class Command(BaseCommand):
         parser.add_argument("--train", required=True, type=Path, help="CSV: text,category")
         parser.add_argument("--test", required=True, type=Path, help="CSV: text,category")
         parser.add_argument("--engine", choices=ENGINES, default="tfidf")
+        parser.add_argument(
+            "--embeddings",
+            choices=EMBEDDINGS,
+            default=None,
+            help="The hybrid engine's embedding model (default: ENGINE_EMBEDDINGS).",
+        )
         parser.add_argument("--target-precision", type=float, default=0.98)
         parser.add_argument(
             "--folds",
@@ -179,8 +192,9 @@ class Command(BaseCommand):
             raise CommandError("--folds must be at least 2")
         train = read_csv(options["train"])
         test = read_csv(options["test"])
+        embeddings = options["embeddings"] or settings.ENGINE_EMBEDDINGS
         try:
-            interface.require(options["engine"])
+            interface.require(options["engine"], embeddings)
             # One core: the figures then mean the same on a busy machine and in a worker.
             with threadpool_limits(limits=1):
                 figures = evaluate(
@@ -189,6 +203,7 @@ class Command(BaseCommand):
                     engine=options["engine"],
                     target_precision=target,
                     folds=options["folds"],
+                    embeddings=embeddings,
                 )
         except (ValueError, EngineUnavailable) as error:
             raise CommandError(str(error)) from error
