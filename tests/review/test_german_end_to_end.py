@@ -101,3 +101,13 @@ def test_a_german_customer_mixing_in_english_gets_a_german_email(
         "\n\n--\nHat Ihnen diese Antwort geholfen? Sagen Sie es uns mit einem Klick:\n"
         f"{link_for(feedback)}\n\n"
     )
+
+
+def test_a_body_without_words_of_either_language_leaves_it_to_the_subject(trained):
+    intake = message_receive(
+        from_email="ole@example.de", subject="Wo bleibt meine Bestellung?", body="4711223 ???"
+    )
+    suggestion_create(case_id=intake.case.pk)
+    intake.case.refresh_from_db()
+    assert intake.case.current_suggestion.language == "de"
+    assert intake.case.language == "de"
