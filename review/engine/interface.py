@@ -27,7 +27,7 @@ from typing import Protocol
 
 from review.engine.calibration import DEFAULT_TARGET_PRECISION
 from review.engine.classifier import ENGINES
-from review.engine.embeddings import EngineUnavailable, unavailable_reason
+from review.engine.embeddings import DEFAULT_EMBEDDINGS, EngineUnavailable, unavailable_reason
 from review.engine.intent_classifier import DEFAULT_FOLDS, IntentClassifier, Prediction
 from review.engine.language import detect_language
 from review.engine.llm import LLMConfig, chat_draft
@@ -53,12 +53,15 @@ __all__ = [
 ]
 
 
-def reason_unavailable(engine: str) -> str | None:
-    """None if `engine` can run here, else why not (the hybrid check hashes its files)."""
+def reason_unavailable(engine: str, embeddings: str | None = None) -> str | None:
+    """None if `engine` can run here, else why not (the hybrid check hashes its files: those
+    of `embeddings`, or of the default embedding model)."""
     if engine == "tfidf":
         return None
     if engine == "hybrid":
-        return unavailable_reason()
+        if embeddings in (None, DEFAULT_EMBEDDINGS):
+            return unavailable_reason()
+        return unavailable_reason(embeddings)
     return f"unknown engine {engine!r}"
 
 
@@ -67,11 +70,11 @@ def available() -> dict[str, str | None]:
     return {engine: reason_unavailable(engine) for engine in ENGINES}
 
 
-def require(engine: str) -> None:
+def require(engine: str, embeddings: str | None = None) -> None:
     """Raise ValueError for an unknown engine, EngineUnavailable for one not installed."""
     if engine not in ENGINES:
         raise ValueError(f"unknown engine {engine!r}; choose one of {', '.join(ENGINES)}")
-    reason = reason_unavailable(engine)
+    reason = reason_unavailable(engine, embeddings)
     if reason is not None:
         raise EngineUnavailable(f"engine {engine!r} is not available: {reason}")
 
@@ -87,14 +90,17 @@ def train(
     sample_weight: Sequence[float] | None = None,
     routing: dict | None = None,
     out_of_scope_labels: Sequence[str] = (),
+    embeddings: str | None = None,
 ) -> IntentClassifier:
     """Train a calibrated model with thresholds chosen from `folds`-fold out-of-fold data.
 
     `routing` (``floor``, ``supervisor``, ``default_supervisor``) are routing's rules, applied
     inside threshold selection as routing applies them; `out_of_scope_labels` the catch-all
-    intents (`IntentClassifier.fit`).
+    intents (`IntentClassifier.fit`); `embeddings` chooses the hybrid engine's embedding model
+    (None: the default).
     """
-    require(engine)
+    require(engine, embeddings)
+    extra = {} if embeddings is None else {"embeddings": embeddings}
     return IntentClassifier.fit(
         texts,
         labels,
@@ -105,6 +111,7 @@ def train(
         sample_weight=sample_weight,
         routing=routing,
         out_of_scope_labels=out_of_scope_labels,
+        **extra,
     )
 
 

@@ -1,6 +1,7 @@
 """Train an engine on one CSV file and measure it on another (``text,category`` columns).
 
     manage.py evaluate_engine --train PATH --test PATH [--engine tfidf|hybrid]
+                              [--embeddings minilm|multilingual]
                               [--target-precision 0.98] [--folds N]
                               [--supervisor-threshold 0.85] [--predictions FILE] [--json]
 
@@ -53,13 +54,14 @@ from threadpoolctl import threadpool_limits
 from review.engine import interface
 from review.engine.calibration import aurc, auroc, expected_calibration_error
 from review.engine.classifier import ENGINES
-from review.engine.embeddings import MODEL_FILE, EngineUnavailable
+from review.engine.embeddings import EMBEDDINGS, EngineUnavailable, embedding_model
 
 BATCH = 256
 MAX_SINGLE = 1000  # messages timed one at a time (the first ones of the test file)
 DEFAULT_SUPERVISOR_THRESHOLD = 0.85  # a new intent's threshold (review.models.Intent)
 KEYS = (
     "engine",
+    "embeddings",
     "folds",
     "n_test",
     "n_out_of_scope",
@@ -150,6 +152,7 @@ def evaluate(
     folds: int | None = None,
     supervisor_threshold: float = DEFAULT_SUPERVISOR_THRESHOLD,
     predictions_path: Path | None = None,
+    embeddings: str | None = None,
 ) -> dict:
     """Train on `train`, measure on `test` as routing acts; return the figures under `KEYS`."""
     folds = folds or interface.DEFAULT_FOLDS
@@ -157,6 +160,7 @@ def evaluate(
     start = time.perf_counter()
     model = interface.train(
         *train,
+        embeddings=embeddings,
         engine=engine,
         seed=seed,
         folds=folds,
@@ -208,12 +212,14 @@ def evaluate(
         model.predict(texts[offset : offset + BATCH])
     batch256 = len(texts) / (time.perf_counter() - start)
 
-    model_bytes = len(model.to_bytes()) + (MODEL_FILE.size if engine == "hybrid" else 0)
+    files = embedding_model(embeddings or "minilm").files if engine == "hybrid" else ()
+    model_bytes = len(model.to_bytes()) + sum(pinned.size for pinned in files)
     oos = ~in_scope
     inside = automated & in_scope
     at_recall, at_accuracy = pairings(oos_score, correct, in_scope)
     return {
         "engine": engine,
+        "embeddings": model.metrics.get("embedding_model"),
         "folds": folds,
         "n_test": len(texts),
         "n_out_of_scope": int(oos.sum()),
@@ -254,6 +260,12 @@ class Command(BaseCommand):
         parser.add_argument("--train", required=True, type=Path, help="CSV: text,category")
         parser.add_argument("--test", required=True, type=Path, help="CSV: text,category")
         parser.add_argument("--engine", choices=ENGINES, default="tfidf")
+        parser.add_argument(
+            "--embeddings",
+            choices=EMBEDDINGS,
+            default=None,
+            help="The hybrid engine's embedding model (default: ENGINE_EMBEDDINGS).",
+        )
         parser.add_argument("--target-precision", type=float, default=0.98)
         parser.add_argument(
             "--folds",
@@ -285,8 +297,9 @@ class Command(BaseCommand):
             raise CommandError("--supervisor-threshold must be between 0 and 1")
         train = read_csv(options["train"])
         test = read_csv(options["test"])
+        embeddings = options["embeddings"] or settings.ENGINE_EMBEDDINGS
         try:
-            interface.require(options["engine"])
+            interface.require(options["engine"], embeddings)
             # One core: the figures then mean the same on a busy machine and in a worker.
             with threadpool_limits(limits=1):
                 figures = evaluate(
@@ -297,6 +310,7 @@ class Command(BaseCommand):
                     folds=options["folds"],
                     supervisor_threshold=options["supervisor_threshold"],
                     predictions_path=options["predictions"],
+                    embeddings=embeddings,
                 )
         except (ValueError, EngineUnavailable) as error:
             raise CommandError(str(error)) from error
