@@ -6,6 +6,7 @@ transaction, so a refused or rolled-back transition leaves none of it behind.
 """
 
 from django.utils import timezone
+from django.utils.translation import get_language
 
 from cases.background import enqueue
 from cases.models import State
@@ -18,7 +19,13 @@ Source, Verdict = TrainingExample.Source, TrainingExample.Verdict
 
 
 def intent_choices() -> list[tuple[str, str]]:
-    return list(Intent.objects.order_by("name").values_list("slug", "name"))
+    """The intents by slug, named in the reader's language (`Intent.display_name`)."""
+    german = get_language() == "de"
+    rows = Intent.objects.values_list("slug", "name", "name_de")
+    return sorted(
+        ((slug, name_de if german and name_de else name) for slug, name, name_de in rows),
+        key=lambda choice: choice[1].casefold(),
+    )
 
 
 def connect() -> None:

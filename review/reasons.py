@@ -1,5 +1,7 @@
 """Reason codes in plain words: the first thing an agent reads about a case."""
 
+import math
+
 from django.utils.formats import number_format
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -62,10 +64,26 @@ def explain(code: str, suggestion=None) -> str:
     return plain.get(code, code)
 
 
+def risk_name(flag: str) -> str:
+    """A risk flag (`review.engine.risks.detect_risks`) in the reader's words."""
+    return {
+        "legal": _("legal threat"),
+        "data_protection": _("data protection"),
+        "cancel_threat": _("threat to cancel"),
+        "complaint": _("complaint"),
+        "urgent": _("urgent"),
+    }.get(flag, flag)
+
+
 def low_confidence(suggestion, intent, intent_name: str) -> str:
     """The threshold that decided, and where it comes from: the policy, or the data."""
     policy = intent.threshold
     effective = suggestion.threshold if suggestion.threshold is not None else policy
+    if math.isinf(effective):  # no threshold reached the target precision on the data
+        return _(
+            "the data never showed %(intent)s answered alone at the required precision: a "
+            "person decides at any confidence (the policy's minimum is %(policy)s)"
+        ) % {"intent": intent_name, "policy": number_format(policy, 2)}
     digits = 2
     while digits < 4 and round(suggestion.confidence, digits) >= round(effective, digits):
         digits += 1  # never "0.97 is below 0.97"

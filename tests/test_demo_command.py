@@ -64,6 +64,9 @@ def test_make_demo_from_a_fresh_checkout(checkout):
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         start_new_session=True,  # a process group, as a terminal's Ctrl-C reaches it
+        # As in a terminal, Ctrl-C is not ignored, even when this test runs in a background job
+        # (which ignores SIGINT, and a shell cannot trap a signal ignored when it started).
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
     )
     output = b""
     listening_when_told = None

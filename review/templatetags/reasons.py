@@ -8,6 +8,7 @@ from django import template
 from django.utils.translation import get_language
 
 from review.reasons import explain as explain_code
+from review.reasons import risk_name
 
 register = template.Library()
 
@@ -24,3 +25,9 @@ def intent_name(intent) -> str:
     if intent is None:
         return ""
     return intent.display_name(get_language() or "en")
+
+
+@register.filter
+def risk_label(flag: str) -> str:
+    """A risk flag in the reader's words (the code stays in the tag's title)."""
+    return risk_name(flag)
