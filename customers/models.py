@@ -41,6 +41,8 @@ class Customer(models.Model):
     objects = CustomerQuerySet.as_manager()
 
     class Meta:
+        verbose_name = _("customer")
+        verbose_name_plural = _("customers")
         ordering = ["email"]
 
     def __str__(self):
@@ -129,6 +131,8 @@ class ConfirmationRequest(models.Model):
     objects = ConfirmationRequestQuerySet.as_manager()
 
     class Meta:
+        verbose_name = _("confirmation request")
+        verbose_name_plural = _("confirmation requests")
         ordering = ["-created_at"]
         constraints = [
             # A new proposal supersedes the old request: at most one pending request per case.
@@ -219,8 +223,9 @@ class EmailOutbox(Delivery):
     objects = EmailOutboxQuerySet.as_manager()
 
     class Meta:
+        verbose_name = _("email to a customer")
+        verbose_name_plural = _("email outbox")
         ordering = ["-created_at", "-pk"]
-        verbose_name_plural = "email outbox"
 
     DELIVERY_FIELDS = [*Delivery.DELIVERY_FIELDS, "status"]
 

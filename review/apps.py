@@ -1,9 +1,10 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class ReviewConfig(AppConfig):
     name = "review"
-    verbose_name = "Review and learning"
+    verbose_name = _("Review and learning")
 
     def ready(self):
         from cases.roles import grant

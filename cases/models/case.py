@@ -92,6 +92,8 @@ class Case(ConcurrentTransitionMixin, models.Model):
     objects = CaseQuerySet.as_manager()
 
     class Meta:
+        verbose_name = _("case")
+        verbose_name_plural = _("cases")
         ordering = ["due_at", "-priority", "created_at"]
         permissions = [
             ("work_case", "Can work cases (agent)"),

@@ -177,6 +177,8 @@ class CaseEvent(AppendOnlyModel):
     objects = CaseEventQuerySet.as_manager()
 
     class Meta:
+        verbose_name = _("case event")
+        verbose_name_plural = _("case events")
         ordering = ["created_at", "pk"]
 
     def __str__(self):

@@ -121,6 +121,8 @@ class Attachment(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
         ordering = ["pk"]
 
     def __str__(self):
@@ -194,8 +196,9 @@ class QuarantinedEmail(models.Model):
     received_at = models.DateTimeField(default=timezone.now, db_index=True)
 
     class Meta:
+        verbose_name = _("quarantined email")
+        verbose_name_plural = _("quarantined emails")
         ordering = ["-received_at", "-pk"]
-        verbose_name_plural = "quarantined emails"
 
     def __str__(self):
         return f"{self.sender or 'unknown sender'}: {self.reason}"

@@ -29,6 +29,8 @@ class Tag(models.Model):
     objects = TagQuerySet.as_manager()
 
     class Meta:
+        verbose_name = _("tag")
+        verbose_name_plural = _("tags")
         ordering = [Lower("name")]
         constraints = [models.UniqueConstraint(Lower("name"), name="tag_name_unique_ci")]
 

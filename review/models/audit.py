@@ -41,8 +41,9 @@ class AuditEntry(AppendOnlyModel):
     append_only_error = AppendOnlyAuditError
 
     class Meta:
+        verbose_name = _("audit entry")
+        verbose_name_plural = _("audit entries")
         ordering = ["-created_at", "-pk"]
-        verbose_name_plural = "audit entries"
 
     def __str__(self):
         return f"{self.get_action_display()}: {self.object_type} {self.object_id}"

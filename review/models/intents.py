@@ -57,6 +57,8 @@ class Intent(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
+        verbose_name = _("intent")
+        verbose_name_plural = _("intents")
         ordering = ["slug"]
 
     def __str__(self):

@@ -58,6 +58,8 @@ class ModelVersion(models.Model):
         pass
 
     class Meta:
+        verbose_name = _("model version")
+        verbose_name_plural = _("model versions")
         ordering = ["-created_at"]
         constraints = [
             models.UniqueConstraint(
@@ -148,6 +150,8 @@ class TrainingExample(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
+        verbose_name = _("training example")
+        verbose_name_plural = _("training examples")
         ordering = ["-created_at"]
 
     def __str__(self):
@@ -226,6 +230,8 @@ class TrainingRun(models.Model):
     objects = TrainingRunQuerySet.as_manager()
 
     class Meta:
+        verbose_name = _("training run")
+        verbose_name_plural = _("training runs")
         ordering = ["-created_at", "-pk"]
         constraints = [
             # A second click while a run is queued or training shows that run, never a second one.

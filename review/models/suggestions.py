@@ -48,6 +48,8 @@ class Suggestion(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
+        verbose_name = _("suggestion")
+        verbose_name_plural = _("suggestions")
         ordering = ["-created_at", "-pk"]
         constraints = [
             # The suggestion job may run twice (at-least-once delivery); it suggests once.
@@ -123,6 +125,8 @@ class ReviewItem(models.Model):
     objects = ReviewItemQuerySet.as_manager()
 
     class Meta:
+        verbose_name = _("review item")
+        verbose_name_plural = _("review items")
         ordering = ["created_at"]
         constraints = [
             models.UniqueConstraint(
