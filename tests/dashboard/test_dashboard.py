@@ -1,6 +1,7 @@
 """The supervisors' dashboard: who sees it, what its figures say on a small world computed by
 hand, that its query count does not grow with the data, and its policy buttons."""
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -353,3 +354,19 @@ def test_the_intent_table_shows_the_threshold_that_decides(client, supervisor, s
     assert ">never alone</span>" in cell(never.slug)
     # A learned threshold below the policy's does not decide: the policy's is shown.
     assert cell(plain.slug).startswith("0.85</td>")
+
+
+@pytest.mark.parametrize("language", ["en", "de"])
+def test_chart_coordinates_are_numbers_in_every_language(client, supervisor, language):
+    """German formats 12.5 as "12,5": inside an SVG attribute that breaks every bar."""
+    world()
+    client.force_login(supervisor)
+    html = client.get(reverse("dashboard"), HTTP_ACCEPT_LANGUAGE=language).content.decode()
+    shapes = re.findall(r"<(?:rect|line|text|circle) [^>]*>", html)
+    coordinates = [
+        value
+        for shape in shapes
+        for value in re.findall(r'\b(?:x|y|width|height|x1|y1|x2|y2|cx|cy|r)="([^"]*)"', shape)
+    ]
+    assert coordinates
+    assert [v for v in coordinates if not re.fullmatch(r"-?\d+(\.\d+)?", v)] == []
