@@ -370,3 +370,11 @@ def test_chart_coordinates_are_numbers_in_every_language(client, supervisor, lan
     ]
     assert coordinates
     assert [v for v in coordinates if not re.fullmatch(r"-?\d+(\.\d+)?", v)] == []
+
+
+def test_intents_are_named_in_the_readers_language(client, supervisor):
+    world()
+    Intent.objects.filter(slug="order_status").update(name_de="Bestellstatus")
+    client.force_login(supervisor)
+    html = client.get(reverse("dashboard"), HTTP_ACCEPT_LANGUAGE="de").content.decode()
+    assert '<th scope="row">Bestellstatus<br><span class="muted">order_status</span></th>' in html
