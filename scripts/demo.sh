@@ -40,7 +40,9 @@ stop() {
 trap 'echo; echo "Stopping the web server and the worker…"; stop; exit 0' INT TERM
 trap stop EXIT
 
-"$BIN/python" manage.py qcluster &
+# The worker in a session of its own: a terminal's Ctrl-C reaches only this script, whose trap
+# stops the worker with TERM (django-q2's processes, each hit by SIGINT, print tracebacks).
+setsid "$BIN/python" manage.py qcluster &
 pids+=($!)
 "$BIN/python" manage.py runserver "127.0.0.1:$PORT" --noreload &
 server=$!
