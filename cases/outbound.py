@@ -2,6 +2,8 @@
 
 import secrets
 
+from django.utils import translation
+
 from cases.models import Case, Message
 from customers.models import sender_domain
 
@@ -47,7 +49,12 @@ def outbound_message(case: Case, text: str, *, author: str, user=None) -> Messag
 
 
 def reply_subject(case: Case) -> str:
-    subject = " ".join((case.subject or "Your request").split())  # no CR/LF into a header
+    """The customer's subject with "Re:"; without one, "Your request" in the case's language."""
+    subject = case.subject
+    if not subject:
+        with translation.override(case.language or "en"):
+            subject = translation.gettext("Your request")
+    subject = " ".join(subject.split())  # no CR/LF into a header
     if not subject.lower().startswith("re:"):
         subject = f"Re: {subject}"
     return f"{subject} [#{case.reference}]"[:255]
