@@ -1,6 +1,5 @@
 """The real django-q2 worker takes a message from intake to a routed case on PostgreSQL."""
 
-import os
 import signal
 import subprocess
 import sys
@@ -8,7 +7,6 @@ import time
 from pathlib import Path
 
 import pytest
-from django.db import connection
 from django_q.conf import Conf
 
 from cases.intake import message_receive
@@ -16,6 +14,7 @@ from cases.models import Case, State
 from review.models import TrainingExample
 from review.training import model_train
 from tests.factories import IntentFactory
+from tests.processes import worker_env
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -47,17 +46,7 @@ EXAMPLES = {
 
 @pytest.fixture
 def worker(settings):
-    db = connection.settings_dict
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "backoffice.settings",
-        "DATABASE_URL": f"postgres://{db['USER']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}"
-        f"/{db['NAME']}",
-        "SECRET_KEY": settings.SECRET_KEY,  # tasks are signed with it
-        "DEBUG": "1",
-        "Q_WORKERS": "1",
-        "OUT_OF_SCOPE_THRESHOLD": "0.2",
-    }
+    env = worker_env(settings, OUT_OF_SCOPE_THRESHOLD="0.2")
     process = subprocess.Popen(
         [sys.executable, "manage.py", "qcluster"],
         cwd=ROOT,

@@ -4,7 +4,6 @@ stored by the email intake, served to staff, sent nowhere else, erased with the 
 The bucket is a real S3 API on loopback (moto's server), spoken to by boto3 over HTTP.
 """
 
-import socket
 import subprocess
 import sys
 from email.message import EmailMessage
@@ -18,16 +17,11 @@ from cases.mail.intake import email_ingest
 from cases.models import Attachment
 from customers.privacy import customer_erase
 from tests.attachments import download
+from tests.processes import free_port
 from tests.test_settings import ROOT
 
 BUCKET = "backoffice-attachments"
 PDF = b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\nInvoice 4711\n"
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 @pytest.fixture(scope="module")

@@ -10,7 +10,6 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from django.db import connection
 from django.utils import timezone
 from django_q.conf import Conf
 from django_q.models import OrmQ
@@ -18,6 +17,7 @@ from django_q.signing import SignedPackage
 from django_q.tasks import async_task
 
 from backoffice.broker import LeasedORM
+from tests.processes import worker_env
 
 ROOT = Path(__file__).resolve().parents[2]
 LEASE = 3
@@ -93,18 +93,7 @@ def test_a_lease_is_renewed_only_as_long_as_the_task_can_be_here(lease, monkeypa
 
 @pytest.fixture
 def clusters(settings):
-    db = connection.settings_dict
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "backoffice.settings",
-        "DATABASE_URL": f"postgres://{db['USER']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}"
-        f"/{db['NAME']}",
-        "SECRET_KEY": settings.SECRET_KEY,  # tasks are signed with it
-        "DEBUG": "1",
-        "Q_WORKERS": "1",
-        "Q_LEASE": str(LEASE),
-        "Q_TIMEOUT": "60",
-    }
+    env = worker_env(settings, Q_LEASE=str(LEASE), Q_TIMEOUT="60")
     started = []
 
     def start():
