@@ -130,6 +130,28 @@ def _champion(engine: str) -> tuple[ModelVersion | None, IntentClassifier | None
         return current, None, f"the active model {current.label} cannot be loaded: {error}"
 
 
+def training_groups(examples: list[TrainingExample], folds: int) -> tuple[str, list]:
+    """Each example's group for the splits (`TrainingExample.group_key`), and which key.
+
+    By customer (one customer's near-identical messages on one side), unless that leaves an
+    intent with fewer groups than `folds` where by message it had at least that many (a
+    customer who wrote most of an intent's examples): then by message, so that such an
+    intent can still be cross-fitted. Examples without a case are their own group; equal
+    texts join one group either way (`review.engine.groups`).
+    """
+    keys = {by: [example.group_key(by) for example in examples] for by in ("customer", "message")}
+
+    def fewest(by: str) -> int:
+        per_intent: dict[str, set] = {}
+        for index, (example, key) in enumerate(zip(examples, keys[by], strict=True)):
+            per_intent.setdefault(example.intent.slug, set()).add(key or index)
+        return min((len(groups) for groups in per_intent.values()), default=0)
+
+    if fewest("customer") >= min(folds, fewest("message")):
+        return "customer", keys["customer"]
+    return "message", keys["message"]
+
+
 def model_train(
     *,
     engine: str | None = None,
@@ -163,15 +185,19 @@ def model_train(
     if target_precision is None:
         target_precision = settings.ENGINE_TARGET_PRECISION
     share = settings.ENGINE_HOLDOUT_SHARE
+    n_folds = folds or engine_interface.DEFAULT_FOLDS
     examples = list(
         TrainingExample.objects.exclude(verdict=TrainingExample.Verdict.REJECTED)
-        .select_related("intent")
+        .select_related("intent", "case", "suggestion")
         .order_by("pk")
     )
+    # One message's examples, and one customer's, never on both sides of a split.
+    group_by, groups = training_groups(examples, n_folds)
     train_idx, held_idx = split_holdout(
         [example.text for example in examples],
         [example.intent.slug for example in examples],
         share,
+        groups,
     )
     training = [examples[i] for i in train_idx]
     held_out = [examples[i] for i in held_idx]
@@ -189,12 +215,13 @@ def model_train(
         [example.intent.slug for example in training],
         engine=engine,
         seed=seed,
-        folds=folds or engine_interface.DEFAULT_FOLDS,
+        folds=n_folds,
         target_precision=target_precision,
         sample_weight=None if all(w == 1.0 for w in weights) else weights,
         routing=routing,
         out_of_scope_labels=[intent.slug for intent in intents if intent.is_out_of_scope],
         embeddings=embeddings,
+        groups=[groups[i] for i in train_idx],
     )
     metrics = classifier.metrics | {"train_seconds": round(time.perf_counter() - start, 3)}
     blob = classifier.to_bytes()
@@ -215,8 +242,12 @@ def model_train(
     better, reason = gate_judge(champion, challenger, target_precision)
     if unusable:
         reason = unusable
-    elif current is not None and (current.metrics.get("gate") or {}).get("holdout_share") != share:
-        # Trained before this split (or with another share): it may have seen these examples.
+    elif current is not None and (
+        (current.metrics.get("gate") or {}).get("holdout_share") != share
+        or (current.metrics.get("gate") or {}).get("holdout_groups") != group_by
+    ):
+        # Trained before this split (or with another share or grouping): it may have seen
+        # these examples.
         reason += " (the active model was trained on some of these examples)"
     activated = activate == "always" or (activate == "if_better" and better)
     # From the examples as read at the start: a decision made during training is new tomorrow.
@@ -231,6 +262,7 @@ def model_train(
         "examples_fingerprint": fingerprint,
         "gate": {
             "holdout_share": share,
+            "holdout_groups": group_by,
             "target_precision": target_precision,
             "n_train": len(training),
             "n_holdout": len(held_out),

@@ -258,13 +258,33 @@ def _per_intent(
     return per_intent, status
 
 
-def _halves(predicted: np.ndarray, seed: int) -> np.ndarray:
-    """A boolean mask: the first of two halves, stratified by predicted intent."""
+def _halves(predicted: np.ndarray, seed: int, groups: np.ndarray | None = None) -> np.ndarray:
+    """A boolean mask: the first of two halves, stratified by predicted intent; with
+    `groups`, each group whole on one side (`_group_halves`)."""
     rng = np.random.default_rng(seed)
+    if groups is not None:
+        return _group_halves(predicted, np.asarray(groups), rng)
     first = np.zeros(len(predicted), dtype=bool)
     for label in sorted(set(predicted)):
         idx = rng.permutation(np.flatnonzero(predicted == label))
         first[idx[: len(idx) // 2]] = True
+    return first
+
+
+def _group_halves(predicted: np.ndarray, groups: np.ndarray, rng) -> np.ndarray:
+    """Whole groups, in random order, each to the half that has fewer of its predicted
+    intents so far (a tie: by chance): stratified as far as whole groups allow."""
+    first = np.zeros(len(predicted), dtype=bool)
+    names, inverse = np.unique(groups, return_inverse=True)
+    members = np.split(np.argsort(inverse, kind="stable"), np.cumsum(np.bincount(inverse))[:-1])
+    counts: dict[str, list[int]] = {}
+    for g in rng.permutation(len(names)):
+        rows = members[g]
+        load = [sum(counts.setdefault(p, [0, 0])[side] for p in predicted[rows]) for side in (0, 1)]
+        side = int(rng.integers(2)) if load[0] == load[1] else int(load[1] < load[0])
+        first[rows] = side == 0
+        for p in predicted[rows]:
+            counts[p][side] += 1
     return first
 
 
@@ -283,6 +303,7 @@ def choose_thresholds(
     eligible: np.ndarray | None = None,
     check: str = "crossfit",
     seed: int = 0,
+    groups: np.ndarray | None = None,
 ) -> Thresholds:
     """Choose each intent's lowest threshold whose held-out precision reaches the target.
 
@@ -291,7 +312,8 @@ def choose_thresholds(
     those within their intent's out-of-scope cut (default: all). See the module docstring
     for the rule, routing's rules (`floor`, `supervisor`, `default_supervisor`) and the
     pooled check (`check`: "crossfit" or "same"), which raises the bar in steps of 0.001
-    until the Clopper-Pearson bound reaches the target.
+    until the Clopper-Pearson bound reaches the target. `groups` (one id per prediction,
+    `review.engine.groups`) keeps each group on one side of the cross-fitted halves.
     """
     if not 0.0 < target_precision < 1.0:
         raise ValueError(f"target precision must be in (0, 1), got {target_precision!r}")
@@ -348,7 +370,7 @@ def choose_thresholds(
         return chosen
 
     everything = np.ones(len(predicted_arr), dtype=bool)
-    first = _halves(predicted_arr, seed)
+    first = _halves(predicted_arr, seed, groups)
     bar = target_precision
     while bar < 1.0 + 1e-9:
         level = min(bar, 1.0)

@@ -3,9 +3,11 @@
 A fixed share of the labelled examples is never trained on. Which ones is decided by a hash
 of the normalised text, not by chance, so the split is the same in every training run: the
 active model (the champion) never saw them either, and a message sent twice cannot sit on
-both sides. Both models then route those examples the way the product would and are
-compared by the business figure: how many they automate (coverage) while the automated ones
-stay within the error budget (the target precision).
+both sides. With groups (`review.engine.groups`: the examples of one message or customer)
+the hash is the group's, so a group is held out whole. Both models then route those
+examples the way the product would and are compared by the business figure: how many they
+automate (coverage) while the automated ones stay within the error budget (the target
+precision).
 
 No Django imports: the caller decides what "automated" means for a prediction (the product's
 routing bar) and hands in the outcomes.
@@ -15,8 +17,10 @@ from __future__ import annotations
 
 import hashlib
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Hashable, Sequence
 from dataclasses import dataclass
+
+from review.engine.groups import normalise, representatives
 
 DEFAULT_HOLDOUT_SHARE = 0.1
 # An intent keeps at least this many examples in training; below it none are held out.
@@ -25,15 +29,20 @@ MIN_TRAIN_PER_INTENT = 2
 
 def holdout_bucket(text: str) -> float:
     """A stable number in [0, 1) for a message: case and white space do not change it."""
-    normalised = " ".join(str(text).casefold().split())
-    digest = hashlib.sha256(normalised.encode("utf-8")).digest()
+    digest = hashlib.sha256(normalise(text).encode("utf-8")).digest()
     return int.from_bytes(digest[:8], "big") / 2**64
 
 
 def split_holdout(
-    texts: Sequence[str], labels: Sequence[str], share: float = DEFAULT_HOLDOUT_SHARE
+    texts: Sequence[str],
+    labels: Sequence[str],
+    share: float = DEFAULT_HOLDOUT_SHARE,
+    groups: Sequence[Hashable | None] | None = None,
 ) -> tuple[list[int], list[int]]:
     """Return (train, held-out) indices: held out where the text's bucket is below `share`.
+
+    With `groups` the bucket is that of the example's group (`groups.representatives`:
+    its smallest key; same normalised text joins a group too), so no group is split.
 
     An intent that would keep fewer than `MIN_TRAIN_PER_INTENT` examples in training holds
     none out: the model must know it to be judged on it.
@@ -42,7 +51,8 @@ def split_holdout(
         raise ValueError(f"got {len(texts)} texts but {len(labels)} labels")
     if not 0.0 <= share < 1.0:
         raise ValueError(f"holdout share must be in [0, 1), got {share!r}")
-    held = [holdout_bucket(text) < share for text in texts]
+    names = texts if groups is None else representatives(texts, groups)
+    held = [holdout_bucket(name) < share for name in names]
     kept = Counter(label for label, out in zip(labels, held, strict=True) if not out)
     train: list[int] = []
     holdout: list[int] = []

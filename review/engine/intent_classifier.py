@@ -20,7 +20,7 @@ Usage::
 from __future__ import annotations
 
 import io
-from collections.abc import Sequence
+from collections.abc import Hashable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -29,7 +29,7 @@ import numpy as np
 import sklearn
 from scipy.special import softmax
 from sklearn.metrics import f1_score
-from sklearn.model_selection import StratifiedKFold
+from sklearn.model_selection import StratifiedGroupKFold, StratifiedKFold
 from sklearn.pipeline import Pipeline
 
 from review.engine.calibration import (
@@ -46,6 +46,7 @@ from review.engine.classifier import (
     pipeline_scores,
 )
 from review.engine.embeddings import DEFAULT_EMBEDDINGS, SentenceEmbedder, embedding_model
+from review.engine.groups import group_ids
 from review.engine.out_of_scope import OutOfScopeScorer, components
 from review.engine.scaling import evidence_caps, fit_temperature, nll, probabilities
 
@@ -131,6 +132,7 @@ class IntentClassifier:
         routing: dict[str, Any] | None = None,
         out_of_scope_labels: Sequence[str] = (),
         embeddings: str = DEFAULT_EMBEDDINGS,
+        groups: Sequence[Hashable | None] | None = None,
     ) -> IntentClassifier:
         """Train on `texts`/`labels`, calibrate on held-out predictions, refit on all data.
 
@@ -149,6 +151,14 @@ class IntentClassifier:
         happened. `sample_weight` weighs examples in every fit (the learning loop's
         weights); held-out figures count every example once. `embeddings` chooses the
         hybrid engine's embedding model (`review.engine.embeddings.EMBEDDINGS`).
+
+        `groups` names each example's group (a message, a customer; None: the example
+        alone); examples with the same text (case and white space folded) are one group
+        whatever `groups` says (`review.engine.groups.group_ids`). When a group holds more
+        than one example the folds are StratifiedGroupKFold (at most as many as there are
+        groups) and the halves of the pooled check keep groups whole: no fold predicts an
+        example whose copy or sibling it trained on. Without shared groups the folds are as
+        before, bit for bit.
         """
         if len(texts) != len(labels):
             raise ValueError(f"got {len(texts)} texts but {len(labels)} labels")
@@ -162,6 +172,9 @@ class IntentClassifier:
         classes, y = np.unique([str(label) for label in labels], return_inverse=True)
         if len(classes) < 2:
             raise ValueError(f"need at least 2 distinct labels, got {len(classes)}")
+        group = group_ids(texts, groups)
+        if len(np.unique(group)) == len(texts):
+            group = None  # nothing shared: the plain stratified folds
         weights = None
         if sample_weight is not None:
             weights = np.asarray(sample_weight, dtype=float)
@@ -174,6 +187,7 @@ class IntentClassifier:
             "labels": [str(c) for c in classes],
             "seed": int(seed),
             "sklearn_version": sklearn.__version__,
+            "n_groups": len(texts) if group is None else int(group.max()) + 1,
         }
         embedder = None
         if engine == "hybrid":
@@ -197,6 +211,7 @@ class IntentClassifier:
                 metrics,
                 dict(routing or {}),
                 {str(label) for label in out_of_scope_labels},
+                group,
             )
             pipeline = build_pipeline(seed, engine, embedder)
             pipeline.fit(texts, classes[y], **_weights(weights))
@@ -227,16 +242,22 @@ class IntentClassifier:
         metrics: dict[str, Any],
         routing: dict[str, Any],
         out_of_scope_labels: set[str],
+        group: np.ndarray | None = None,
     ) -> tuple[float, Thresholds | None, OutOfScopeScorer | None]:
         """Predict held-out examples, fit T on them, choose thresholds, record figures."""
         counts = np.bincount(y, minlength=len(classes))
         if folds is not None:
             n_splits = min(folds, int(counts.min()))
+            if group is not None:
+                n_splits = min(n_splits, int(group.max()) + 1)
             splits = []
-            if n_splits >= 2:
+            if n_splits >= 2 and group is None:
                 splitter = StratifiedKFold(n_splits=n_splits, shuffle=True, random_state=seed)
                 splits = list(splitter.split(np.zeros(len(y)), y))
-            mode = f"cross_validation ({n_splits} folds)"
+            elif n_splits >= 2:
+                grouped = StratifiedGroupKFold(n_splits=n_splits, shuffle=True, random_state=seed)
+                splits = list(grouped.split(np.zeros(len(y)), y, group))
+            mode = f"cross_validation ({n_splits} {'grouped ' if group is not None else ''}folds)"
         else:
             train_idx, held_idx = _stratified_split(y, len(classes), holdout, seed)
             splits = [(train_idx, held_idx)] if len(held_idx) else []
@@ -258,10 +279,14 @@ class IntentClassifier:
             pipeline = build_pipeline(seed, engine, embedder)
             fold_weights = None if weights is None else weights[train]
             pipeline.fit([texts[i] for i in train], y[train], **_weights(fold_weights))
-            # Every class is in every training part, so logit column j is class index j.
-            logits[test], fold_neighbours = pipeline_scores(pipeline, [texts[i] for i in test])
+            fold_logits, fold_neighbours = pipeline_scores(pipeline, [texts[i] for i in test])
+            # Ungrouped, every class is in every training part. A grouped part can lack a
+            # class whose groups all fell in this fold: its column gets the row's lowest
+            # score (this fold's model cannot predict it).
+            seen = np.asarray(pipeline.classes_, dtype=int)
+            logits[test] = _columns(fold_logits, seen, len(classes))
             if neighbours is not None:
-                neighbours[test] = fold_neighbours
+                neighbours[test] = _columns(fold_neighbours, seen, len(classes))
             del pipeline  # one fold's model at a time: the peak is one fit, not five
         logits, y_held = logits[held], y[held]
         temperature = fit_temperature(logits, y_held)
@@ -283,6 +308,7 @@ class IntentClassifier:
             target_precision=target_precision,
             eligible=scorer.within(classes[predicted], oos_scores),
             seed=seed,
+            groups=None if group is None else group[held],
             **routing,
         )
         n_train = len(texts) if folds is not None else len(texts) - len(held)
@@ -392,6 +418,16 @@ class IntentClassifier:
             thresholds=thresholds,
             out_of_scope=None if scorer is None else OutOfScopeScorer.from_metrics(scorer),
         )
+
+
+def _columns(scores: np.ndarray, seen: np.ndarray, n_classes: int) -> np.ndarray:
+    """Scores over the `seen` class indices spread to all `n_classes` columns; a class the
+    fold did not train on gets the row's lowest score."""
+    if len(seen) == n_classes:
+        return scores
+    out = np.repeat(scores.min(axis=1, keepdims=True), n_classes, axis=1)
+    out[:, seen] = scores
+    return out
 
 
 def _weights(weights: np.ndarray | None) -> dict[str, Any]:

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import datetime
 import re
-from collections.abc import Sequence
+from collections.abc import Hashable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
@@ -91,13 +91,15 @@ def train(
     routing: dict | None = None,
     out_of_scope_labels: Sequence[str] = (),
     embeddings: str | None = None,
+    groups: Sequence[Hashable | None] | None = None,
 ) -> IntentClassifier:
     """Train a calibrated model with thresholds chosen from `folds`-fold out-of-fold data.
 
     `routing` (``floor``, ``supervisor``, ``default_supervisor``) are routing's rules, applied
     inside threshold selection as routing applies them; `out_of_scope_labels` the catch-all
     intents (`IntentClassifier.fit`); `embeddings` chooses the hybrid engine's embedding model
-    (None: the default).
+    (None: the default); `groups` each example's group, kept on one side of every fold
+    (`IntentClassifier.fit`).
     """
     require(engine, embeddings)
     extra = {} if embeddings is None else {"embeddings": embeddings}
@@ -111,6 +113,7 @@ def train(
         sample_weight=sample_weight,
         routing=routing,
         out_of_scope_labels=out_of_scope_labels,
+        groups=groups,
         **extra,
     )
 

@@ -157,6 +157,19 @@ class TrainingExample(models.Model):
     def __str__(self):
         return f"{self.intent.slug}: {self.text[:40]}"
 
+    def group_key(self, by: str = "customer") -> tuple | None:
+        """Which examples must stay on one side of a split with this one
+        (`review.engine.groups`): the customer who wrote it (``by="customer"``) or the
+        message it came from (``"message"``); None for one without a case (seeds, imports).
+        Reads `case` and `suggestion`: select them with the examples."""
+        if by not in ("customer", "message"):
+            raise ValueError(f"group by customer or message, not {by!r}")
+        if by == "customer" and self.case_id is not None:
+            return ("customer", self.case.customer_id)
+        if self.suggestion_id is not None:
+            return ("message", self.suggestion.message_id)
+        return None if self.case_id is None else ("case", self.case_id)
+
     @classmethod
     def weight_for(cls, source: str, verdict: str) -> float:
         """Weigh decisions: corrections most, then customers' own word, then approvals.
