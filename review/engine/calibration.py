@@ -18,7 +18,8 @@ the target precision, *with a margin for small samples*:
   130 examples expects fewer than three errors, so a short lucky streak cannot set a low
   threshold, and a record worse than the claim raises the threshold as far as it shows.
 * Then the pooled check, on data the thresholds were not chosen on (cross-fitting): the
-  held-out predictions are split in two halves (stratified by predicted intent, seeded);
+  held-out predictions are split in two halves (stratified by predicted intent, seeded;
+  with `groups`, each group of examples whole on one side);
   thresholds chosen on each half automate messages of the other, and the Clopper-Pearson
   lower bound (95 %) of the precision of those automations together must reach the target;
   while it does not, every intent's bar is raised by 0.001. The thresholds kept are those
