@@ -9,16 +9,16 @@ Run from the project root::
 Trains the engine's pipeline (`review.engine.classifier.build_pipeline`, seed 0) on the same
 stratified 5-fold split as `IntentClassifier.fit(folds=5)` and once on the whole training file,
 and caches the out-of-fold and test logits under ``--cache`` (``tfidf``: 15 minutes wall on
-a loaded 2-core machine; reruns read the cache). Then it calibrates and chooses thresholds exactly as
-`IntentClassifier._calibrate` does (temperature, evidence caps, out-of-scope cut, floor 0.40,
-a new intent's supervisor threshold 0.85, cross-fitted pooled bound) with 300 pseudo-examples
-(`hybrid`'s, and `tfidf`'s before it moved to 2,000) and changes one thing at a time. For
-each variant it prints the out-of-fold coverage and precision
-(thresholds chosen and measured on the same predictions, as `metrics["thresholds"]` reports
-them), an honest out-of-fold estimate (thresholds chosen on one half of the predictions route
-the other half, both ways, mean over 4 seeded splits), and the test figures for the record.
-Settings are to be chosen on the out-of-fold columns only. ``hybrid`` is not supported here
-(its neighbour member feeds the out-of-scope score). A benchmark: it asserts nothing.
+a loaded 2-core machine; reruns read the cache). Then it calibrates and chooses thresholds
+exactly as `IntentClassifier._calibrate` does (temperature, evidence caps, out-of-scope cut,
+floor 0.40, a new intent's supervisor threshold 0.85, cross-fitted pooled bound) with 300
+pseudo-examples (`hybrid`'s, and `tfidf`'s before it moved to 2,000) and changes one thing at
+a time. For each variant it prints the out-of-fold coverage and precision (thresholds chosen
+and measured on the same predictions, as `metrics["thresholds"]` reports them), an honest
+out-of-fold estimate (thresholds chosen on one half of the predictions route the other half,
+both ways, mean over 4 seeded splits), and the test figures for the record. Settings are to
+be chosen on the out-of-fold columns only. ``hybrid`` is not supported here (its neighbour
+member feeds the out-of-scope score). A benchmark: it asserts nothing.
 """
 
 from __future__ import annotations
