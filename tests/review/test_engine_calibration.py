@@ -16,7 +16,7 @@ from review.engine.calibration import (
     clopper_pearson_lower,
     expected_calibration_error,
 )
-from review.engine.intent_classifier import IntentClassifier
+from review.engine.intent_classifier import PRIOR_STRENGTHS, IntentClassifier
 from tests.review.test_engine_core import LABELS, TEXTS
 
 
@@ -93,6 +93,32 @@ def test_an_intent_that_is_always_wrong_is_unreachable_and_never_automated() -> 
     assert chosen.status["x"] == "no_data"
     assert chosen.threshold_for("x") is None
     assert not chosen.automated(["broken"], np.array([1.0])).any()
+
+
+def test_tfidfs_prior_trusts_the_claim_but_still_stops_an_intent_far_below_it() -> None:
+    # "good": 600 predictions claimed at 0.981-0.999 (mean 0.99), its 20 errors at the bottom.
+    # 300 pseudo-examples let that record decide: (580 + 297) / 900 < 0.98, so the threshold
+    # rises into the errors; 2,000 trust the claim more: (580 + 1980) / 2600 >= 0.98, lowest
+    # threshold ("easy", 3,000 flawless, carries the pooled bound). "bad": 300 predictions
+    # claimed at 0.99, 60 wrong (80 %): even 2,000 cannot outweigh that, (240 + 1980) / 2300
+    # < 0.98: never automated.
+    predicted = ["good"] * 600 + ["bad"] * 300 + ["easy"] * 3000
+    confidence = np.concatenate(
+        [np.linspace(0.999, 0.981, 600), np.full(300, 0.99), np.full(3000, 0.995)]
+    )
+    correct = np.ones(3900)
+    correct[580:660] = 0.0
+    labels = ["good", "bad", "easy"]
+    tfidf = choose_thresholds(
+        predicted, confidence, correct, labels, prior_strength=PRIOR_STRENGTHS["tfidf"]
+    )
+    assert PRIOR_STRENGTHS == {"tfidf": 2000.0, "hybrid": 300.0}
+    assert tfidf.status == {"good": "chosen", "bad": "unreachable", "easy": "chosen"}
+    assert tfidf.per_intent["good"] == 0.981
+    assert not tfidf.automated(["bad"], np.array([0.99])).any()
+    strict = choose_thresholds(predicted, confidence, correct, labels, prior_strength=300.0)
+    assert strict.status == tfidf.status
+    assert strict.per_intent["good"] == 0.9813
 
 
 def test_too_few_held_out_predictions_leave_the_threshold_to_the_supervisor() -> None:
@@ -177,6 +203,7 @@ def test_cross_validated_fit_records_out_of_fold_figures() -> None:
     assert metrics["calibration"] == "cross_validation (5 folds)"
     assert metrics["n_holdout"] == len(TEXTS)  # every example held out once
     assert metrics["thresholds"]["target_precision"] == 0.98
+    assert metrics["thresholds"]["prior_strength"] == 2000.0  # the tfidf engine's
     assert set(metrics["thresholds"]["status"]) == set(LABELS)
     assert json.loads(json.dumps(metrics)) == metrics
     # Folds never exceed the rarest intent's count.
