@@ -89,6 +89,28 @@ def test_more_poolings_add_unit_length_views_of_the_same_run() -> None:
     assert len(SentenceEmbedder(poolings=("mean", "max")).get_feature_names_out()) == 2 * d
 
 
+@needs_hybrid
+def test_the_session_folds_the_weights_once_and_keeps_no_memory_arena(monkeypatch) -> None:
+    import onnxruntime
+
+    released = []
+    monkeypatch.setattr(embeddings, "release_freed_memory", lambda: released.append(True))
+    embedder = SentenceEmbedder(threads=2)
+    embedder.embed(["Where is my parcel?"])
+    embedder.embed(["My package has not arrived"])
+    session, _ = embedder._load()["minilm"]
+    options = session.get_session_options()
+    assert options.graph_optimization_level == onnxruntime.GraphOptimizationLevel.ORT_ENABLE_ALL
+    assert options.enable_cpu_mem_arena is False
+    assert (options.intra_op_num_threads, options.inter_op_num_threads) == (2, 1)
+    # The allocator's free memory goes back to the system once, after the session is built.
+    assert released == [True]
+
+
+def test_returning_freed_memory_to_the_system_is_harmless() -> None:
+    assert embeddings.release_freed_memory() is None
+
+
 def test_an_unknown_pooling_is_refused() -> None:
     with pytest.raises(ValueError, match="unknown pooling"):
         _ = SentenceEmbedder(poolings=("median",)).dimension
