@@ -35,6 +35,7 @@ def test_a_job_that_fails_keeps_its_failure(monkeypatch):
     now = timezone.now()
     task |= {"success": False, "result": "RuntimeError: broken on purpose"}
     task |= {"started": now, "stopped": now}
+    task["sync"] = True  # else the monitor closes this test's database connection
     save_task(task, get_broker())
     failure = Task.objects.get()
     assert (failure.func, failure.success) == ("tests.queue.jobs.fail", False)
