@@ -41,6 +41,7 @@ import os
 import resource
 import signal
 import smtplib
+import socket
 import subprocess
 import sys
 import threading
@@ -236,11 +237,24 @@ def api_run(name: str, env: dict, n: int, clients: int, token: str, excluded: se
         node.stop()
 
 
+def listening(port: int, timeout: float = 60) -> None:
+    """Wait until the receiver accepts connections (it starts Django first)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=1).close()
+            return
+        except OSError:
+            time.sleep(0.3)
+    sys.exit(f"the SMTP receiver did not listen on {port}: see {LOGS}")
+
+
 def mail_runs(env: dict, mails: int, pipes: int, clients: int, excluded: set[int]) -> list[str]:
     from bench.email_ingest import written_mix
 
     rows = []
     node = Node("mail", env, logs=LOGS)
+    receiver = None
     try:
         node.start()
         time.sleep(2)
@@ -249,7 +263,7 @@ def mail_runs(env: dict, mails: int, pipes: int, clients: int, excluded: set[int
             receiver = node.spawn(
                 "smtp", [sys.executable, "manage.py", "smtp_receiver", "--port", str(port)]
             )
-            time.sleep(3)
+            listening(port)
             raws = [written_mix(300_000 + i) for i in range(mails)]
             first_pk = last_message_pk()
             sampler = Sampler({"receiver": receiver.pid, "cluster": node.cluster.pid}, excluded)
@@ -300,6 +314,9 @@ def mail_runs(env: dict, mails: int, pipes: int, clients: int, excluded: set[int
             )
             queue_empty()
     finally:
+        if receiver is not None and receiver.poll() is None:
+            os.killpg(receiver.pid, signal.SIGKILL)
+            receiver.wait()
         node.stop()
     return rows
 
