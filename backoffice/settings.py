@@ -279,6 +279,9 @@ Q_CLUSTER = {
     "ack_failures": True,
     "catch_up": False,
     "poll": 0.5,
+    # Tasks taken per dequeue: one statement for four tasks, each leased (backoffice/broker.py).
+    # Intake ran at 13.2 against 6.7 messages/s with 1 (bench/intake.py, docs/performance.md).
+    "bulk": 4,
     "save_limit": 0,  # no pruning per save (42 % of the worker's CPU): purged hourly instead
     "label": "Tasks",
     "ALT_CLUSTERS": {},  # Q_CLUSTER_NAME would poll a queue of its own: docs/deploy.md

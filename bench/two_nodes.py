@@ -101,13 +101,13 @@ class Sinks:
 class Node:
     """One machine's services: a gunicorn and a qcluster, each a process group of its own."""
 
-    def __init__(self, name: str, env: dict):
-        self.name, self.port = name, free_port()
+    def __init__(self, name: str, env: dict, logs: Path = LOGS):
+        self.name, self.port, self.logs = name, free_port(), logs
         self.env = {**env, "GUNICORN_BIND": f"127.0.0.1:{self.port}", "GUNICORN_WORKERS": "2"}
         self.web = self.cluster = None
 
     def spawn(self, kind: str, command: list[str]) -> subprocess.Popen:
-        log = (LOGS / f"{self.name}-{kind}.log").open("w")
+        log = (self.logs / f"{self.name}-{kind}.log").open("w")
         return subprocess.Popen(  # noqa: S603 - our own programs, fixed arguments
             command,
             cwd=ROOT,
@@ -129,7 +129,7 @@ class Node:
                     return
             except OSError:
                 time.sleep(0.3)
-        sys.exit(f"{self.name} did not answer on port {self.port}: see {LOGS}")
+        sys.exit(f"{self.name} did not answer on port {self.port}: see {self.logs}")
 
     def kill_cluster(self) -> None:
         os.killpg(self.cluster.pid, signal.SIGKILL)

@@ -10,3 +10,11 @@ def slow(path: str, seconds: float) -> None:
     time.sleep(seconds)
     with open(path, "a") as log:
         log.write(f"end {os.getpid()}\n")
+
+
+def succeed() -> str:
+    return "done"
+
+
+def fail() -> None:
+    raise RuntimeError("broken on purpose")
