@@ -243,6 +243,17 @@ def evaluate(engine, embedder, cached, texts, labels, query_texts, is_out, cache
     bases = [b for b in (["energy"], shipped) if set(b) <= set(query)]
     if shipped:
         results["before: " + "+".join(shipped)] = _combo(oof, query, shipped, is_out)
+    if models:
+        after = [*shipped, "rel_maha[mean]"] if engine == "hybrid" else shipped
+        for names in (shipped, after):
+            # The pooled cut at the 99 % quantile of the out-of-fold scores (the engine cuts
+            # per intent at that quantile): which share of each kind of row it sends away.
+            cut = np.quantile(standardise(oof, oof, names), 0.99)
+            away = standardise(oof, query, names) > cut
+            print(
+                f"  cut {'+'.join(names)}: in-scope rows cut {away[~is_out].mean():.2%}, "
+                f"out-of-scope rows cut {away[is_out].mean():.2%}"
+            )
     for name in [n for n in query if "maha" in n or "knn" in n]:
         for base in {tuple(b) for b in bases}:
             combo = [*base, name]

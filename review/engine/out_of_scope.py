@@ -8,7 +8,12 @@ score combines signals that see the distance:
   is high in absolute terms, not only relative to the others;
 * for ``hybrid``, **neighbour distance**: one minus the best intent's neighbour similarity
   (the mean cosine similarity of its 3 nearest training messages,
-  `classifier._HybridEnsemble`): a message far from every training message belongs to none.
+  `classifier._HybridEnsemble`): a message far from every training message belongs to none;
+* for ``hybrid`` models trained since, the **relative Mahalanobis distance** (`Mahalanobis`,
+  Ren et al. 2021) on the same embedding view: the distance to the nearest intent's mean
+  under one covariance shared by the intents, minus the distance to one Gaussian of all the
+  training messages. It sees a message that sits between intents, or off the directions in
+  which an intent's messages vary, even when some training message is near.
 
 Each signal is standardised on the out-of-fold predictions of the training messages (every
 message scored by a model that did not see it, the way a new message is), and the signals are
