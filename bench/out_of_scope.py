@@ -30,6 +30,7 @@ import argparse
 import csv
 import sys
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -42,7 +43,6 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from review.engine.classifier import build_pipeline, pipeline_scores  # noqa: E402
-from review.engine.out_of_scope import Mahalanobis  # noqa: E402
 from review.engine.scaling import fit_temperature  # noqa: E402
 
 DEFAULT_BANKING77 = Path("/work/shared/datasets/banking77")
@@ -52,6 +52,60 @@ INNER_SPLITS = 4
 INNER_HELD = 10
 SVD_DIMS = (100, 200, 300)
 KNN_K = (1, 5, 10, 25)
+
+
+@dataclass
+class Mahalanobis:
+    """Class-conditional Gaussians with one shared covariance (Lee et al. 2018; Podolskiy et
+    al. 2021): a message's score is its smallest squared Mahalanobis distance to an intent's
+    mean. ``relative`` subtracts its distance to one Gaussian of all the training messages
+    (Ren et al. 2021), which discounts directions in which every message varies.
+
+    Stored whitened: `whiten` (d, d) with ``whiten.T @ whiten`` the inverse covariance, the
+    whitened means (k, d), and for ``relative`` the background's whitening and mean.
+    """
+
+    whiten: np.ndarray
+    means: np.ndarray
+    background_whiten: np.ndarray | None = None
+    background_mean: np.ndarray | None = None
+
+    @classmethod
+    def fit(cls, vectors: np.ndarray, codes: np.ndarray, *, relative: bool = False) -> Mahalanobis:
+        from sklearn.covariance import LedoitWolf
+
+        vectors = np.asarray(vectors, dtype=np.float64)
+        codes = np.asarray(codes)
+        labels, codes = np.unique(codes, return_inverse=True)
+        means = np.stack([vectors[codes == c].mean(axis=0) for c in range(len(labels))])
+        whiten = _whitening(LedoitWolf(assume_centered=True).fit(vectors - means[codes]))
+        background = None, None
+        if relative:
+            centre = vectors.mean(axis=0)
+            background = (
+                _whitening(LedoitWolf(assume_centered=True).fit(vectors - centre)),
+                centre,
+            )
+        return cls(whiten, means @ whiten.T, *background)
+
+    def score(self, vectors: np.ndarray) -> np.ndarray:
+        """(n,) smallest squared distance to an intent's mean (minus the background's)."""
+        # One matrix-vector product per text: a text's score never depends on its batch
+        # (dense matrix products may round differently with the batch's shape).
+        vectors = np.asarray(vectors, dtype=np.float64)
+        best = np.empty(len(vectors))
+        for row, vector in enumerate(vectors):
+            best[row] = (((self.whiten @ vector) - self.means) ** 2).sum(axis=1).min()
+            if self.background_whiten is not None:
+                background = self.background_whiten @ (vector - self.background_mean)
+                best[row] -= (background**2).sum()
+        return best
+
+
+def _whitening(estimate) -> np.ndarray:
+    """W with W.T @ W the estimate's precision (from its covariance's eigenvectors)."""
+    values, vectors = np.linalg.eigh(estimate.covariance_)
+    return (vectors / np.sqrt(np.clip(values, 1e-12, None))).T
 
 
 def read(path: Path) -> tuple[list[str], list[str]]:
@@ -272,6 +326,9 @@ def main() -> None:
     parser.add_argument("--cache", type=Path, default=Path("/tmp/engine-oos"))  # noqa: S108
     parser.add_argument("--engine", choices=("tfidf", "hybrid", "both"), default="both")
     parser.add_argument("--inner", action="store_true", help="leave-intents-out inside train")
+    parser.add_argument(
+        "--distances-only", action="store_true", help="no classifier: distance scores only"
+    )
     args = parser.parse_args()
     args.cache.mkdir(parents=True, exist_ok=True)
     train_texts, train_labels = read(args.banking77_dir / "train.csv")
@@ -333,7 +390,7 @@ def main() -> None:
                 is_out,
                 args.cache,
                 f"{engine}-{key}",
-                models=not args.inner,
+                models=not (args.inner or args.distances_only),
             )
             seconds = time.time() - started
             print(f"{engine} {key}: {is_out.sum()} of {len(is_out)} out of scope, {seconds:.0f} s")

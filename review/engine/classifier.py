@@ -205,25 +205,16 @@ def pipeline_scores(
 ) -> tuple[np.ndarray, np.ndarray | None]:
     """(logits, neighbour similarities): the (n, n_classes) logits, also for the binary case,
     and for ``hybrid`` the per-intent neighbour similarities (None for ``tfidf``)."""
-    return pipeline_outputs(pipeline, texts)[:2]
-
-
-def pipeline_outputs(
-    pipeline: Pipeline, texts: Sequence[str]
-) -> tuple[np.ndarray, np.ndarray | None, np.ndarray | None]:
-    """`pipeline_scores` and, for ``hybrid``, the texts' neighbour view (the embedding the
-    neighbours compare, (n, d) float64) from the same run (None for ``tfidf``)."""
     model = pipeline.named_steps["model"]
     if isinstance(model, _HybridEnsemble):
         features = pipeline.named_steps["features"].transform(list(texts))
         logits, neighbours = model.scores(features)
-        view = model._split(features)[1][:, : model._view].toarray()
-        return np.asarray(logits, dtype=np.float64), neighbours, view
+        return np.asarray(logits, dtype=np.float64), neighbours
     scores = np.asarray(pipeline.decision_function(list(texts)), dtype=np.float64)
     if scores.ndim == 1:
         # Binary logistic regression returns one margin; softmax([0, m]) == sigmoid(m).
         scores = np.column_stack([np.zeros_like(scores), scores])
-    return scores, None, None
+    return scores, None
 
 
 def check_embedding_pin(pipeline: Pipeline) -> None:

@@ -43,10 +43,10 @@ from review.engine.classifier import (
     ENGINES,
     build_pipeline,
     check_embedding_pin,
-    pipeline_outputs,
+    pipeline_scores,
 )
 from review.engine.embeddings import DEFAULT_EMBEDDINGS, SentenceEmbedder, embedding_model
-from review.engine.out_of_scope import Mahalanobis, OutOfScopeScorer, components
+from review.engine.out_of_scope import OutOfScopeScorer, components
 from review.engine.scaling import evidence_caps, fit_temperature, nll, probabilities
 
 # Version 1 blobs written before the engine choice and thresholds existed load as "tfidf"
@@ -254,20 +254,12 @@ class IntentClassifier:
         held = np.concatenate([test for _, test in splits])
         logits = np.zeros((len(y), len(classes)))
         neighbours = np.zeros((len(y), len(classes))) if engine == "hybrid" else None
-        # hybrid: the neighbour view of every text (remembered by the embedder), and each
-        # held-out text's Mahalanobis distance under Gaussians fitted on the training part.
-        views = distance = None
-        if embedder is not None:
-            views = np.asarray(embedder.transform(texts))[:, : embedder.view_dimension]
-            distance = np.zeros(len(y))
-            for train, test in splits:
-                distance[test] = _mahalanobis(views[train], y[train]).score(views[test])
         for train, test in splits:
             pipeline = build_pipeline(seed, engine, embedder)
             fold_weights = None if weights is None else weights[train]
             pipeline.fit([texts[i] for i in train], y[train], **_weights(fold_weights))
             # Every class is in every training part, so logit column j is class index j.
-            logits[test], fold_neighbours, _ = pipeline_outputs(pipeline, [texts[i] for i in test])
+            logits[test], fold_neighbours = pipeline_scores(pipeline, [texts[i] for i in test])
             if neighbours is not None:
                 neighbours[test] = fold_neighbours
             del pipeline  # one fold's model at a time: the peak is one fit, not five
@@ -279,17 +271,9 @@ class IntentClassifier:
         correct = (predicted == y_held).astype(float)
         before = softmax(logits, axis=1).max(axis=1)
         after = probabilities(logits, temperature, caps).max(axis=1)
-        raw = components(
-            logits,
-            temperature,
-            None if neighbours is None else neighbours[held],
-            None if distance is None else distance[held],
-        )
+        raw = components(logits, temperature, None if neighbours is None else neighbours[held])
         in_scope = np.array([str(c) not in out_of_scope_labels for c in classes[y_held]])
         scorer = OutOfScopeScorer.fit(raw, classes[predicted], classes, in_scope=in_scope)
-        if views is not None:
-            # Served with the final model, so fitted on every training text like it.
-            scorer.mahalanobis = _mahalanobis(views, y)
         oos_scores = scorer.score(raw)
         thresholds = choose_thresholds(
             classes[predicted],
@@ -318,9 +302,7 @@ class IntentClassifier:
             out_of_scope={
                 "cuts": dict(scorer.cuts),
                 "quantile": scorer.quantile,
-                "signals": ["energy"]
-                + (["neighbour_distance"] if neighbours is not None else [])
-                + (["mahalanobis"] if distance is not None else []),
+                "signals": ["energy"] + (["neighbour_distance"] if neighbours is not None else []),
                 "oof_cut_share": float(1.0 - scorer.within(classes[predicted], oos_scores).mean()),
             },
         )
@@ -335,13 +317,11 @@ class IntentClassifier:
         texts = [str(t) for t in texts]
         if not texts:
             return np.zeros((0, len(self.labels))), np.zeros(0)
-        logits, neighbours, views = pipeline_outputs(self._pipeline, texts)
+        logits, neighbours = pipeline_scores(self._pipeline, texts)
         proba = probabilities(logits, self.temperature, self.caps)
         if self.out_of_scope is None:
             return proba, np.zeros(len(texts))
-        distance = self.out_of_scope.distance(views)
-        raw = components(logits, self.temperature, neighbours, distance)
-        return proba, self.out_of_scope.score(raw)
+        return proba, self.out_of_scope.score(components(logits, self.temperature, neighbours))
 
     def predict_proba(self, texts: Sequence[str]) -> np.ndarray:
         """Calibrated probabilities, one row per text, columns in `self.labels` order."""
@@ -412,13 +392,6 @@ class IntentClassifier:
             thresholds=thresholds,
             out_of_scope=None if scorer is None else OutOfScopeScorer.from_metrics(scorer),
         )
-
-
-def _mahalanobis(views: np.ndarray, codes: np.ndarray) -> Mahalanobis:
-    """The relative Mahalanobis distance (`review.engine.out_of_scope.Mahalanobis`): on
-    intents held out of BANKING77's training set it separated them better than the plain
-    distance (docs/engine.md)."""
-    return Mahalanobis.fit(views, codes, relative=True)
 
 
 def _weights(weights: np.ndarray | None) -> dict[str, Any]:

@@ -8,12 +8,7 @@ score combines signals that see the distance:
   is high in absolute terms, not only relative to the others;
 * for ``hybrid``, **neighbour distance**: one minus the best intent's neighbour similarity
   (the mean cosine similarity of its 3 nearest training messages,
-  `classifier._HybridEnsemble`): a message far from every training message belongs to none;
-* for ``hybrid`` models trained since, the **relative Mahalanobis distance** (`Mahalanobis`,
-  Ren et al. 2021) on the same embedding view: the distance to the nearest intent's mean
-  under one covariance shared by the intents, minus the distance to one Gaussian of all the
-  training messages. It sees a message that sits between intents, or off the directions in
-  which an intent's messages vary, even when some training message is near.
+  `classifier._HybridEnsemble`): a message far from every training message belongs to none.
 
 Each signal is standardised on the out-of-fold predictions of the training messages (every
 message scored by a model that did not see it, the way a new message is), and the signals are
@@ -42,20 +37,11 @@ MIN_PER_INTENT = 30
 REFERENCE_POINTS = 1001
 
 
-def components(
-    logits: np.ndarray,
-    temperature: float,
-    neighbours: np.ndarray | None,
-    distance: np.ndarray | None = None,
-) -> np.ndarray:
-    """(n, k) raw signals, each higher for a message more likely out of scope: energy, the
-    neighbour distance (with `neighbours`) and the Mahalanobis distance (with `distance`,
-    `Mahalanobis.score`)."""
+def components(logits: np.ndarray, temperature: float, neighbours: np.ndarray | None) -> np.ndarray:
+    """(n, k) raw signals, each higher for a message more likely out of scope."""
     columns = [-temperature * logsumexp(np.asarray(logits) / temperature, axis=1)]
     if neighbours is not None:
         columns.append(1.0 - np.asarray(neighbours, dtype=float).max(axis=1))
-    if distance is not None:
-        columns.append(np.asarray(distance, dtype=float))
     return np.column_stack(columns)
 
 
@@ -68,9 +54,6 @@ class OutOfScopeScorer:
     reference: list[float]
     cuts: dict[str, float] = field(default_factory=dict)
     quantile: float = CUT_QUANTILE
-    # Scores the embedding view for the last signal (`components`' `distance`); None: no
-    # such signal (``tfidf``, and scorers saved before it existed).
-    mahalanobis: Mahalanobis | None = field(default=None, compare=False)
 
     @classmethod
     def fit(
@@ -119,23 +102,14 @@ class OutOfScopeScorer:
         cuts = np.array([self.cut_for(i) for i in intents], dtype=float)
         return np.asarray(scores, dtype=float) <= cuts
 
-    def distance(self, vectors: np.ndarray | None) -> np.ndarray | None:
-        """The Mahalanobis signal of `vectors` (None without a Mahalanobis model)."""
-        if self.mahalanobis is None or vectors is None:
-            return None
-        return self.mahalanobis.score(vectors)
-
     def as_metrics(self) -> dict:
-        data = {
+        return {
             "centre": list(self.centre),
             "scale": list(self.scale),
             "reference": list(self.reference),
             "cuts": dict(self.cuts),
             "quantile": self.quantile,
         }
-        if self.mahalanobis is not None:
-            data["mahalanobis"] = self.mahalanobis.as_arrays()
-        return data
 
     @classmethod
     def from_metrics(cls, data: dict) -> OutOfScopeScorer:
@@ -145,75 +119,4 @@ class OutOfScopeScorer:
             reference=[float(v) for v in data["reference"]],
             cuts={k: float(v) for k, v in data["cuts"].items()},
             quantile=float(data.get("quantile", CUT_QUANTILE)),
-            mahalanobis=Mahalanobis.from_arrays(data["mahalanobis"])
-            if data.get("mahalanobis") is not None
-            else None,
         )
-
-
-@dataclass
-class Mahalanobis:
-    """Class-conditional Gaussians with one shared covariance (Lee et al. 2018; Podolskiy et
-    al. 2021): a message's score is its smallest squared Mahalanobis distance to an intent's
-    mean. ``relative`` subtracts its distance to one Gaussian of all the training messages
-    (Ren et al. 2021), which discounts directions in which every message varies.
-
-    Stored whitened: `whiten` (d, d) with ``whiten.T @ whiten`` the inverse covariance, the
-    whitened means (k, d), and for ``relative`` the background's whitening and mean.
-    """
-
-    whiten: np.ndarray
-    means: np.ndarray
-    background_whiten: np.ndarray | None = None
-    background_mean: np.ndarray | None = None
-
-    @classmethod
-    def fit(cls, vectors: np.ndarray, codes: np.ndarray, *, relative: bool = False) -> Mahalanobis:
-        from sklearn.covariance import LedoitWolf
-
-        vectors = np.asarray(vectors, dtype=np.float64)
-        codes = np.asarray(codes)
-        labels, codes = np.unique(codes, return_inverse=True)
-        means = np.stack([vectors[codes == c].mean(axis=0) for c in range(len(labels))])
-        whiten = _whitening(LedoitWolf(assume_centered=True).fit(vectors - means[codes]))
-        background = None, None
-        if relative:
-            centre = vectors.mean(axis=0)
-            background = (
-                _whitening(LedoitWolf(assume_centered=True).fit(vectors - centre)),
-                centre,
-            )
-        return cls(whiten, means @ whiten.T, *background)
-
-    def score(self, vectors: np.ndarray) -> np.ndarray:
-        """(n,) smallest squared distance to an intent's mean (minus the background's)."""
-        # One matrix-vector product per text: a text's score never depends on its batch
-        # (dense matrix products may round differently with the batch's shape).
-        vectors = np.asarray(vectors, dtype=np.float64)
-        best = np.empty(len(vectors))
-        for row, vector in enumerate(vectors):
-            best[row] = (((self.whiten @ vector) - self.means) ** 2).sum(axis=1).min()
-            if self.background_whiten is not None:
-                background = self.background_whiten @ (vector - self.background_mean)
-                best[row] -= (background**2).sum()
-        return best
-
-    def as_arrays(self) -> dict[str, np.ndarray]:
-        """float32 arrays (the blob stores them as they are, not in `metrics`)."""
-        arrays = {"whiten": self.whiten, "means": self.means}
-        if self.background_whiten is not None:
-            arrays.update(
-                background_whiten=self.background_whiten, background_mean=self.background_mean
-            )
-        return {name: np.asarray(value, dtype=np.float32) for name, value in arrays.items()}
-
-    @classmethod
-    def from_arrays(cls, data: dict) -> Mahalanobis:
-        get = lambda name: None if data.get(name) is None else np.asarray(data[name], np.float64)  # noqa: E731
-        return cls(get("whiten"), get("means"), get("background_whiten"), get("background_mean"))
-
-
-def _whitening(estimate) -> np.ndarray:
-    """W with W.T @ W the estimate's precision (from its covariance's eigenvectors)."""
-    values, vectors = np.linalg.eigh(estimate.covariance_)
-    return (vectors / np.sqrt(np.clip(values, 1e-12, None))).T

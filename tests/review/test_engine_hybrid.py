@@ -21,7 +21,6 @@ from review.engine.embeddings import (
     verified,
 )
 from review.engine.intent_classifier import IntentClassifier
-from review.engine.out_of_scope import OutOfScopeScorer
 from tests.review.test_engine_core import LABELS, TEXTS
 
 UNAVAILABLE = unavailable_reason()
@@ -118,17 +117,8 @@ def test_the_hybrid_model_sums_two_regressions_and_a_neighbour_score(hybrid) -> 
 
 
 @needs_hybrid
-def test_the_hybrid_out_of_scope_score_uses_the_neighbour_and_mahalanobis_distances(
-    hybrid,
-) -> None:
-    signals = ["energy", "neighbour_distance", "mahalanobis"]
-    assert hybrid.metrics["out_of_scope"]["signals"] == signals
-    assert len(hybrid.out_of_scope.centre) == 3
-    # Relative Mahalanobis on the neighbour view (MiniLM's mean pooling, 384-d): one
-    # whitening for the intents, one for the background, a whitened mean per intent.
-    distance = hybrid.out_of_scope.mahalanobis
-    assert distance.whiten.shape == distance.background_whiten.shape == (384, 384)
-    assert distance.means.shape == (len(hybrid.labels), 384)
+def test_the_hybrid_out_of_scope_score_uses_the_neighbour_distance(hybrid) -> None:
+    assert hybrid.metrics["out_of_scope"]["signals"] == ["energy", "neighbour_distance"]
     inside, outside = hybrid.predict(
         ["Where is my parcel? It has not arrived", "Who won the football world cup in 1954?"]
     )
@@ -172,18 +162,3 @@ def test_a_hybrid_model_built_on_another_model_file_is_refused(hybrid: IntentCla
     dict(features.transformer_list)["minilm"].model_sha256_ = "0" * 64
     with pytest.raises(ValueError, match="another model file"):
         IntentClassifier.from_bytes(model.to_bytes())
-
-
-@needs_hybrid
-def test_a_hybrid_model_saved_before_the_mahalanobis_signal_still_predicts(hybrid) -> None:
-    # Its scorer has two signals (energy, neighbour distance) and no "mahalanobis" key.
-    stored = hybrid.out_of_scope.as_metrics()
-    del stored["mahalanobis"]
-    stored.update(centre=stored["centre"][:2], scale=stored["scale"][:2])
-    old = IntentClassifier.from_bytes(hybrid.to_bytes())
-    old.out_of_scope = OutOfScopeScorer.from_metrics(stored)
-    inside, outside = old.predict(
-        ["Where is my parcel? It has not arrived", "Who won the football world cup in 1954?"]
-    )
-    assert inside.intent == "order_status"
-    assert 0.0 <= inside.oos_score < outside.oos_score <= 1.0

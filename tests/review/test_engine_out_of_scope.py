@@ -7,7 +7,7 @@ import pytest
 
 from review.engine.calibration import choose_thresholds
 from review.engine.intent_classifier import IntentClassifier
-from review.engine.out_of_scope import MIN_PER_INTENT, Mahalanobis, OutOfScopeScorer, components
+from review.engine.out_of_scope import MIN_PER_INTENT, OutOfScopeScorer, components
 from review.engine.scaling import evidence_caps, probabilities
 from review.management.commands.evaluate_engine import pairings
 from tests.review.test_engine_core import LABELS, TEXTS
@@ -152,51 +152,3 @@ def test_the_standard_pairings() -> None:
     # 93 % in-scope accuracy is never reached (3 of 4 right at best).
     assert at_accuracy is None
     assert pairings(score, correct, np.ones(6, dtype=bool)) == (None, None)
-
-
-def test_mahalanobis_measures_distance_to_the_nearest_intent_in_the_shared_covariance() -> None:
-    rng = np.random.default_rng(0)
-    # Two intents, one shared covariance: wide along x (sd 3), narrow along y (sd 0.5).
-    noise = rng.normal(size=(2000, 2)) * [3.0, 0.5]
-    codes = np.repeat([0, 1], 1000)
-    vectors = noise + np.array([[0.0, 0.0], [0.0, 10.0]])[codes]
-    model = Mahalanobis.fit(vectors, codes)
-    # Whitened: W.T @ W is the inverse of the (shrunk) covariance of the residuals.
-    precision = model.whiten.T @ model.whiten
-    assert precision == pytest.approx(np.diag([1 / 9, 4.0]), rel=0.1, abs=0.05)
-    near, along, across, middle = model.score(
-        np.array([[0.0, 0.0], [6.0, 0.0], [0.0, 1.0], [0.0, 5.0]])
-    )
-    assert near == pytest.approx(0.0, abs=0.05)
-    # Two standard deviations away both ways: squared distance 4 along x and along y.
-    assert along == pytest.approx(4.0, rel=0.1)
-    assert across == pytest.approx(4.0, rel=0.1)
-    assert middle == pytest.approx(100.0, rel=0.1)  # 10 sd from both
-    # Relative: minus the squared distance to one Gaussian of all the messages.
-    relative = Mahalanobis.fit(vectors, codes, relative=True)
-    point = np.array([[0.0, 15.0]])
-    offset = point[0] - vectors.mean(axis=0)
-    background = offset @ np.linalg.inv(np.cov(vectors.T)) @ offset
-    assert background == pytest.approx(4.0, rel=0.1)  # (15 - 5)² / (0.25 + 25)
-    assert (model.score(point) - relative.score(point))[0] == pytest.approx(background, rel=0.02)
-    # A text's score does not depend on its batch, and the arrays survive a round trip.
-    batch = relative.score(vectors[:50])
-    assert np.array_equal(batch[:1], relative.score(vectors[:1]))
-    again = Mahalanobis.from_arrays(relative.as_arrays())
-    assert again.score(vectors[:50]) == pytest.approx(batch, abs=1e-3)
-
-
-def test_the_mahalanobis_signal_is_stored_with_the_scorer_and_old_scorers_still_load() -> None:
-    rng = np.random.default_rng(1)
-    vectors, codes = rng.normal(size=(300, 4)), np.repeat([0, 1, 2], 100)
-    raw = components(rng.normal(size=(300, 3)), 1.0, None, distance=np.arange(300.0))
-    assert raw.shape == (300, 2) and raw[7, 1] == 7.0
-    scorer = OutOfScopeScorer.fit(raw, ["a"] * 300, ["a"])
-    scorer.mahalanobis = Mahalanobis.fit(vectors, codes, relative=True)
-    stored = OutOfScopeScorer.from_metrics(scorer.as_metrics())
-    assert stored.distance(vectors[:3]) == pytest.approx(scorer.distance(vectors[:3]), abs=1e-3)
-    assert stored.distance(None) is None
-    # A scorer saved before the signal existed has no "mahalanobis" key: no distance.
-    old = scorer.as_metrics()
-    del old["mahalanobis"]
-    assert OutOfScopeScorer.from_metrics(old).distance(vectors) is None
