@@ -329,6 +329,13 @@ def main() -> None:
     parser.add_argument(
         "--distances-only", action="store_true", help="no classifier: distance scores only"
     )
+    parser.add_argument(
+        "--inner-models",
+        type=int,
+        default=0,
+        help="with --inner: fit the classifier on the "
+        "first N splits too (its signals and the logit views; 15-25 minutes per split)",
+    )
     args = parser.parse_args()
     args.cache.mkdir(parents=True, exist_ok=True)
     train_texts, train_labels = read(args.banking77_dir / "train.csv")
@@ -342,7 +349,7 @@ def main() -> None:
     if args.inner:
         train_arr, label_arr = np.array(train_texts, dtype=object), np.array(train_labels)
         intents = sorted(set(train_labels))
-        for split in range(INNER_SPLITS):
+        for split in range(args.inner_models or INNER_SPLITS):
             rng = np.random.default_rng(100 + split)
             held = set(rng.choice(intents, INNER_HELD, replace=False).tolist())
             out_rows = np.array([label in held for label in train_labels])
@@ -390,7 +397,8 @@ def main() -> None:
                 is_out,
                 args.cache,
                 f"{engine}-{key}",
-                models=not (args.inner or args.distances_only),
+                models=not (args.inner or args.distances_only)
+                or (args.inner and int(key[5:]) < args.inner_models),
             )
             seconds = time.time() - started
             print(f"{engine} {key}: {is_out.sum()} of {len(is_out)} out of scope, {seconds:.0f} s")
