@@ -171,7 +171,7 @@ COLUMNS = {
     "cases_message": (
         "id, direction, author_kind, channel, subject, text, html, language, external_id, "
         'message_id, in_reply_to, "references", sent_at, created_at, author_user_id, case_id, '
-        "engine_text, automatic"
+        "engine_text, automatic, attempts, delivery_error, sender_check"
     ),
     "review_suggestion": (
         "id, engine, model_label, confidence, alternatives, slots, risk_flags, action, options, "
@@ -348,7 +348,7 @@ class Generator:
         self.add(
             "cases_message", m1, "in", "customer", "email", subject, body, "", lang,
             f"<{ref}.1@mail.example.net>", f"<{ref}.1@mail.example.net>", "", "", None,
-            ts(created), None, pk, "", "",
+            ts(created), None, pk, "", "", 0, "", "",
         )  # fmt: skip
         t = created
         if state != "new":
@@ -358,7 +358,7 @@ class Generator:
                 "cases_message", m2, "in", "customer", "email", f"Re: {subject}",
                 rng.choice(ADDITIONS).format(**fill), "", lang, f"<{ref}.2@mail.example.net>",
                 f"<{ref}.2@mail.example.net>", f"<{ref}.1@mail.example.net>", "", None, ts(t),
-                None, pk, "", "",
+                None, pk, "", "", 0, "", "",
             )  # fmt: skip
             m3 = self.next_id("cases_message")
             author = "ai" if path in ("automate", "review") else "agent"
@@ -368,7 +368,7 @@ class Generator:
                 "cases_message", m3, "out", author, "email", f"Re: {subject} [#{ref}]",
                 rng.choice(REPLIES).format(**fill), "", lang, "", f"<{ref}.{m3:x}@example.com>",
                 f"<{ref}.2@mail.example.net>", f"<{ref}.1@mail.example.net>", ts(t3 + 5),
-                ts(t3), reply_user, pk, "", "",
+                ts(t3), reply_user, pk, "", "", 0, "", "",
             )  # fmt: skip
 
         # The current suggestion.
