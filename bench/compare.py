@@ -100,7 +100,7 @@ def fill_ours(db: str, n: int, fresh: bool):
     run([PY, "-m", "bench.workspace.fill", "grow", n], env=env, cwd=REPO)
 
 
-def fill_peer(db: str, n: int, fresh: bool, results: Path) -> str:
+def fill_peer(db: str, n: int, fresh: bool, results: Path) -> None:
     env = peer_env(db, results)
     if fresh and exists(db):
         run([*PSQL, "-d", "postgres", "-c", f'DROP DATABASE "{db}"'])
@@ -113,11 +113,22 @@ def fill_peer(db: str, n: int, fresh: bool, results: Path) -> str:
     ]
     run([*project, py, HARNESS / "gen_data.py", "--tickets", n], env=env, cwd=HARNESS)
     run([*PSQL, "-d", db, "-c", "VACUUM ANALYZE"])
+
+
+def peer_targets(db: str, results: Path) -> str:
+    """A new session and open tickets to resolve: each round resolves tickets of its own."""
+    env = peer_env(db, results)
+    py = Path(env["PEER_DIR"]) / "venv/bin/python"
+    project = [
+        "env",
+        f"PYTHONPATH={HARNESS / 'project'}",
+        "DJANGO_SETTINGS_MODULE=peerproj.settings",
+    ]
     out = run([*project, py, HARNESS / "targets.py"], env=env, capture=True, cwd=HARNESS)
     return out.strip().splitlines()[-1]
 
 
-def measure(size, ours_db, peer_db, targets, out, duration, reps):
+def measure(size, ours_db, peer_db, out, duration, reps):
     for rep in range(reps):
         print(f"=== {size:,}: round {rep + 1}/{reps} ({time.strftime('%H:%M:%S')} UTC)", flush=True)
         run(
@@ -129,6 +140,7 @@ def measure(size, ours_db, peer_db, targets, out, duration, reps):
             env=ours_env(ours_db),
             cwd=REPO,
         )
+        targets = peer_targets(peer_db, out / "peer")
         env = peer_env(peer_db, out / "peer") | {"APPEND": "1", "ONLY": " ".join(PEER)}
         run([HARNESS / "bench_http.sh", targets, duration, 1], env=env)
 
@@ -226,7 +238,9 @@ def machine() -> str:
     commit = run(["git", "-C", REPO, "rev-parse", "--short", "HEAD"], capture=True).strip()
     dirty = run(["git", "-C", REPO, "status", "--short", "--untracked-files=no"], capture=True)
     info = Path("/proc/cpuinfo").read_text().splitlines()
-    cpu = next((line.split(":", 1)[1].strip() for line in info if line.startswith("model")), "?")
+    cpu = next(
+        (line.split(":", 1)[1].strip() for line in info if line.startswith("model name")), "?"
+    )
     return (
         f"date {time.strftime('%Y-%m-%d %H:%M', time.gmtime())} UTC, commit {commit}"
         f"{' (+ uncommitted changes)' if dirty.strip() else ''}, {os.cpu_count()} cores ({cpu}), "
@@ -256,8 +270,8 @@ def main():
     for size in sorted(args.sizes):
         ours_db, peer_db = f"{ours_base}_{label(size)}", f"{peer_base}_{label(size)}"
         fill_ours(ours_db, size, args.fresh)
-        targets = fill_peer(peer_db, size, args.fresh, out / "peer")
-        measure(size, ours_db, peer_db, targets, out, args.duration, args.reps)
+        fill_peer(peer_db, size, args.fresh, out / "peer")
+        measure(size, ours_db, peer_db, out, args.duration, args.reps)
         header.append(f"after {size:,}: load {load()}")
     text = "\n".join(header) + "\n\n" + table(out)
     (out / "table.md").write_text(text)
