@@ -93,6 +93,25 @@ def reason_counts() -> list[tuple[str, int]]:
     return sorted(counts.items(), key=lambda item: (-item[1], item[0]))
 
 
+def counted_by_state(filters: dict) -> bool:
+    """Whether the counts by state tell how many cases the queue lists: filtered by an open
+    state, or not at all (the actionable ones)."""
+    if any(filters[name] for name in ("intent", "reason", "assigned", "overdue", "tag", "q")):
+        return False
+    return not filters["state"] or filters["state"] in OPEN_STATES
+
+
+def listed_count(filters: dict, counts: list[tuple[str, str, int]]) -> int | None:
+    """How many cases the queue lists, from the counts by state (`counted_by_state`); None
+    when only a COUNT of the list can tell."""
+    if not counted_by_state(filters):
+        return None
+    by_state = {state: n for state, _label, n in counts}
+    if not filters["state"]:
+        return sum(by_state[state] for state in ACTIONABLE_STATES)
+    return by_state[filters["state"]]
+
+
 def latest_arrival():
     """When the newest case was created (None without cases): the queue polls for newer ones."""
     return Case.objects.order_by("-created_at").values_list("created_at", flat=True).first()

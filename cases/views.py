@@ -5,6 +5,7 @@ plain HTML that works without JavaScript; for htmx requests the view renders a n
 """
 
 from django.contrib import messages
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import (
@@ -48,7 +49,9 @@ from cases.presenters import (
 )
 from cases.selectors import (
     arrived_since,
+    counted_by_state,
     latest_arrival,
+    listed_count,
     open_review_item,
     queue_cases,
     queue_filters,
@@ -69,7 +72,14 @@ PAGE_SIZE = 50
 def queue(request):
     filters = queue_filters(request.GET)
     cases = queue_cases(request.user, filters).with_open_reasons()
-    page = Paginator(cases, PAGE_SIZE).get_page(request.GET.get("page"))  # counts without joins
+    partial = request.htmx and request.htmx.target == "case-list"
+    # The page shows the counts by state; they tell the paginator its count where they can,
+    # instead of a COUNT of the list (the list partial reads them only for that).
+    counts = state_counts() if not partial or counted_by_state(filters) else None
+    paginator = Paginator(cases, PAGE_SIZE)
+    if counts is not None and counted_by_state(filters):
+        paginator.count = listed_count(filters, counts)
+    page = paginator.get_page(request.GET.get("page"))
     columns = QUEUE_COLUMNS + (search_columns() if filters["q"] else ())
     context = {
         "page": page,
@@ -80,17 +90,30 @@ def queue(request):
         "filters": filters,
         "querystring": request.GET.copy(),
     }
-    if request.htmx and request.htmx.target == "case-list":
+    if partial:
         return vary_on_htmx(render(request, "cases/queue.html#case-list", context))
     context |= {
-        "state_counts": state_counts(),
-        "reason_counts": reason_counts(),
-        "intents": INTENTS(),
+        "state_counts": counts,
         "states": State.choices,
         "latest": latest_arrival(),
-        **toolbar_context(),
+        **queue_facets(),
     }
     return vary_on_htmx(render(request, "cases/queue.html", context))
+
+
+FACETS_SECONDS = 5
+
+
+def queue_facets() -> dict:
+    """What the queue page offers to filter and act with, the same for every agent: reason
+    counts, intents, tags, colleagues. Read at most every few seconds, per language, from the
+    shared cache (the counts by state, which the paginator trusts, are always read)."""
+    key = f"queue-facets:{translation.get_language()}"
+    facets = cache.get(key)
+    if facets is None:
+        facets = {"reason_counts": reason_counts(), "intents": INTENTS(), **toolbar_context()}
+        cache.set(key, facets, FACETS_SECONDS)
+    return facets
 
 
 def vary_on_htmx(response):

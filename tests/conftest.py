@@ -38,6 +38,16 @@ def default_language():
     translation.activate("en")
 
 
+@pytest.fixture(autouse=True)
+def empty_cache():
+    """Each test starts with an empty cache: the queue keeps its facets there for a few seconds
+    (cases.views.queue_facets), and a test's tags or intents must not meet another's."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+
+
 @pytest.fixture
 def postgres(settings):
     """Skip on SQLite: row locks, concurrent writers and triggers need PostgreSQL."""

@@ -44,7 +44,7 @@ import psycopg
 REPO = Path(__file__).resolve().parents[2]
 HERE = Path(__file__).resolve().parent
 HZ = os.sysconf("SC_CLK_TCK")
-DB_NAME = "bench_workspace"
+DB_NAME = os.environ.get("BENCH_DB", "bench_workspace")  # as in fill.py
 BENCH_USER = ("bench_agent", "bench-agent-password")
 
 
@@ -278,6 +278,9 @@ def main():
     parser.add_argument("--duration", type=int, default=10, help="seconds at 4 connections")
     parser.add_argument("--reps", type=int, default=2)
     parser.add_argument("--only", default="", help="comma-separated names to run")
+    parser.add_argument(
+        "--append", action="store_true", help="add to http-<cases>.jsonl (interleaved runs)"
+    )
     parser.add_argument("--database-url", default=f"postgres://postgres@127.0.0.1:5432/{DB_NAME}")
     args = parser.parse_args()
     if not args.database_url.rstrip("/").endswith("/" + DB_NAME):
@@ -311,7 +314,7 @@ def main():
             for _name, path, auth in gets:
                 status, _body = fetch(server.base, path, cookie if auth else "")
         rss_idle = server.rss_kb()
-        with results.open("w") as sink:
+        with results.open("a" if args.append else "w") as sink:
 
             def record(name, conc, stats, cpu, **extra):
                 entry = {"name": name, "conc": conc, "cases": cases, "wrk": stats, "cpu": cpu}

@@ -192,3 +192,67 @@ def test_a_profile_language_set_elsewhere_applies_from_the_next_login(client, ag
     assert '<html lang="en">' in client.get("/").content.decode()
     client.post("/accounts/logout/")
     assert '<html lang="de">' in login(client, agent).get("/").content.decode()
+
+
+# Issue 16: the statements a queue request costs, exactly.
+
+HTMX_LIST = {"HTTP_HX_REQUEST": "true", "HTTP_HX_TARGET": "case-list"}
+
+
+def sql(client, url="/", **headers) -> list[str]:
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(url, **headers).status_code == 200
+    return [q["sql"] for q in captured.captured_queries]
+
+
+def test_the_queue_costs_6_statements_and_its_list_5(client, agent, agent2):
+    login(client, agent)
+    bulk_cases(60, assignee=agent2)
+    bulk_cases(5)  # unassigned
+    client.get("/")  # the session's language and permissions, the facets
+    page = sql(client)
+    # Session, user, counts by state (they also tell the paginator how many cases it lists),
+    # the 50 rows, their tags, the newest case. Reason counts, intents, tags and colleagues
+    # come from the shared cache for a few seconds; the permissions from the session.
+    assert len(page) == 6, page
+    assert not any("COUNT(*)" in s for s in page)
+    assert len(sql(client, **HTMX_LIST)) == 5  # no newest case; the counts tell the paginator
+    # A filter the counts by state cannot answer: a COUNT of the list instead (the page still
+    # shows the counts by state).
+    filtered = sql(client, "/?assigned=none")
+    assert len(filtered) == 7 and sum("COUNT(*)" in s for s in filtered) == 1
+    assert len(sql(client, "/?assigned=none", **HTMX_LIST)) == 5
+
+
+@pytest.mark.parametrize(
+    ("query", "listed"),
+    [("", 70), ("?state=escalated", 10), ("?state=in_review", 60), ("?state=awaiting_customer", 3)],
+)
+def test_the_pages_are_counted_from_the_counts_by_state(client, agent, query, listed):
+    login(client, agent)
+    bulk_cases(60)
+    bulk_cases(10, state=State.ESCALATED)
+    bulk_cases(3, state=State.AWAITING_CUSTOMER)  # open, not actionable: not in the default list
+    bulk_cases(4, state=State.RESOLVED)
+    content = client.get("/" + query).content.decode()
+    pages = -(-listed // 50)
+    assert (f"Page 1 of {pages}" in content) == (pages > 1)
+    assert len(rows(content)) == min(listed, 50)
+    if pages > 1:
+        last = client.get("/" + (query + "&" if query else "?") + f"page={pages}").content
+        assert len(rows(last.decode())) == listed - 50
+
+
+def test_the_facets_are_at_most_a_few_seconds_old(client, agent, monkeypatch):
+    from django.core.cache.backends import locmem
+
+    from cases.models import Tag
+    from cases.views import FACETS_SECONDS
+
+    login(client, agent)
+    client.get("/")
+    Tag.objects.create(name="fresh-tag")
+    assert "fresh-tag" not in client.get("/").content.decode()  # the cached facets
+    later = locmem.time.time() + FACETS_SECONDS + 1
+    monkeypatch.setattr(locmem.time, "time", lambda: later)
+    assert "fresh-tag" in client.get("/").content.decode()
