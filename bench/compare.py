@@ -28,6 +28,8 @@ import sys
 import time
 from pathlib import Path
 
+from bench.workspace.loadtest import bench_env
+
 REPO = Path(__file__).resolve().parents[1]
 PY = str(REPO / ".venv/bin/python")
 HARNESS = Path(os.environ.get("PEER_HARNESS", "/work/shared/bench/peer"))
@@ -63,21 +65,9 @@ def exists(db: str) -> bool:
 
 
 def ours_env(db: str) -> dict:
-    env = dict(os.environ)
-    env.update(
-        BENCH_DB=db,
-        DATABASE_URL=f"postgres://postgres@127.0.0.1:5432/{db}",
-        DJANGO_SETTINGS_MODULE="bench.workspace.settings",
-        PYTHONPATH=str(REPO),
-        DEBUG="0",
-        SECRET_KEY=env.get("SECRET_KEY") or "bench-only-secret-key-not-for-production-0123456789",
-        ALLOWED_HOSTS="127.0.0.1",
-        SECURE_SSL_REDIRECT="0",
-        SESSION_COOKIE_SECURE="0",
-        CSRF_COOKIE_SECURE="0",
-        DB_CONN_MAX_AGE="600",
-        LOG_LEVEL="WARNING",
-    )
+    """The load test's environment (bench.workspace.loadtest.bench_env) for database `db`."""
+    env = bench_env(f"postgres://postgres@127.0.0.1:5432/{db}")
+    env["BENCH_DB"] = db
     return env
 
 

@@ -53,7 +53,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench.pipeline import ensure_postgres_database  # noqa: E402
-from bench.two_nodes import Node, Sinks, free_port, run  # noqa: E402
+from bench.two_nodes import Node, Sinks, free_port, node_env, run  # noqa: E402
 from bench.workspace.loadtest import machine, ticks  # noqa: E402
 
 DATABASE = "bench_intake"
@@ -343,22 +343,14 @@ def main() -> None:
     fill(args.cases, args.fresh)
     sinks = Sinks()
     sinks.start()
-    env = {
-        "PATH": os.environ.get("PATH", ""),
-        "PYTHONPATH": str(ROOT),
-        "DJANGO_SETTINGS_MODULE": "bench.intake_settings",
-        "DEBUG": "0",
-        "SECRET_KEY": SECRET_KEY,
-        "DATABASE_URL": URL,
-        "ALLOWED_HOSTS": "127.0.0.1",
-        "SITE_URL": "https://127.0.0.1",
-        "SECURE_PROXY_SSL_HEADER_NAME": "HTTP_X_FORWARDED_PROTO",
-        "MEDIA_ROOT": str(LOGS / "media"),
-        "EMAIL_HOST": "127.0.0.1",
-        "EMAIL_PORT": str(sinks.smtp_port),
-        "INTAKE_RATE": "1000000/min",
-        "LOG_LEVEL": "WARNING",
-    }
+    env = node_env(
+        settings="bench.intake_settings",
+        secret_key=SECRET_KEY,
+        database_url=URL,
+        smtp_port=sinks.smtp_port,
+        logs=LOGS,
+        PYTHONPATH=str(ROOT),
+    )
     os.environ.update(env)
 
     import django
@@ -390,14 +382,14 @@ def main() -> None:
     rows = []
     try:
         for name, lever in variants:
-            node_env = {
+            lever_env = {
                 **env,
                 "BENCH_Q_CLUSTER": json.dumps(lever.get("q", {})),
                 "BENCH_DATABASE": json.dumps(lever.get("db", {})),
                 **lever.get("env", {}),
             }
             print(f"API: {args.n} messages, {args.clients} clients, {name}")
-            result = api_run(labels[name], node_env, args.n, args.clients, token, excluded)
+            result = api_run(labels[name], lever_env, args.n, args.clients, token, excluded)
             rows.append(result.replace(f"| {labels[name]} |", f"| {name} |", 1))
             print(rows[-1])
         if args.mails or args.pipes:

@@ -315,6 +315,27 @@ def deadlock_count() -> int:
         return cursor.fetchone()[0]
 
 
+def node_env(*, settings, secret_key, database_url, smtp_port, logs=LOGS, **extra) -> dict:
+    """The environment of a node: production settings behind a simulated proxy, mail to the
+    SMTP sink on `smtp_port`, attachments under `logs`, no intake rate limit."""
+    return {
+        "PATH": os.environ.get("PATH", ""),
+        "DJANGO_SETTINGS_MODULE": settings,
+        "DEBUG": "0",
+        "SECRET_KEY": secret_key,
+        "DATABASE_URL": database_url,
+        "ALLOWED_HOSTS": "127.0.0.1",
+        "SITE_URL": "https://127.0.0.1",
+        "SECURE_PROXY_SSL_HEADER_NAME": "HTTP_X_FORWARDED_PROTO",
+        "MEDIA_ROOT": str(logs / "media"),
+        "EMAIL_HOST": "127.0.0.1",
+        "EMAIL_PORT": str(smtp_port),
+        "INTAKE_RATE": "1000000/min",
+        "LOG_LEVEL": "WARNING",
+        **extra,
+    }
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("-n", type=int, default=5000, help="messages through two nodes")
@@ -328,22 +349,13 @@ def main() -> None:
     ensure_postgres_database(DATABASE, fresh=True)
     sinks = Sinks()
     sinks.start()
-    env = {
-        "PATH": os.environ.get("PATH", ""),
-        "DJANGO_SETTINGS_MODULE": "backoffice.settings",
-        "DEBUG": "0",
-        "SECRET_KEY": secrets.token_urlsafe(50),
-        "DATABASE_URL": f"postgres://postgres@127.0.0.1:5432/{DATABASE}",
-        "ALLOWED_HOSTS": "127.0.0.1",
-        "SITE_URL": "https://127.0.0.1",
-        "SECURE_PROXY_SSL_HEADER_NAME": "HTTP_X_FORWARDED_PROTO",
-        "MEDIA_ROOT": str(LOGS / "media"),
-        "EMAIL_HOST": "127.0.0.1",
-        "EMAIL_PORT": str(sinks.smtp_port),
-        "INTAKE_RATE": "1000000/min",
-        "Q_WORKERS": "2",
-        "LOG_LEVEL": "WARNING",
-    }
+    env = node_env(
+        settings="backoffice.settings",
+        secret_key=secrets.token_urlsafe(50),
+        database_url=f"postgres://postgres@127.0.0.1:5432/{DATABASE}",
+        smtp_port=sinks.smtp_port,
+        Q_WORKERS="2",
+    )
     if args.redis:
         env.update(Q_BROKER="redis", REDIS_URL="redis://127.0.0.1:6379/9")
     os.environ.update(env)
