@@ -28,8 +28,6 @@ the element-wise max over the attention mask, each L2-normalised on its own and 
 
 from __future__ import annotations
 
-import ctypes
-import ctypes.util
 import hashlib
 import importlib.metadata
 import importlib.util
@@ -42,6 +40,7 @@ from typing import Any
 import numpy as np
 from sklearn.base import BaseEstimator, TransformerMixin
 
+from review.engine.sessions import release_freed_memory, session_options
 from review.engine.wordpiece import WordPieceTokenizer
 
 DIMENSION = 384
@@ -386,18 +385,7 @@ class SentenceEmbedder(TransformerMixin, BaseEstimator):
         return session, tokenizer
 
     def _options(self, onnxruntime: Any) -> Any:
-        options = onnxruntime.SessionOptions()
-        options.intra_op_num_threads = max(1, int(self.threads))
-        options.inter_op_num_threads = 1
-        options.log_severity_level = 3
-        # Every graph optimisation: constant folding turns MiniLM's int8 weights (cast and
-        # scaled in the graph) into float32 once, instead of on every run (4-7x slower
-        # without). No CPU memory arena: without it a batch's buffers go back to the
-        # allocator after the run instead of staying reserved (docs/engine.md, "Serving
-        # memory").
-        options.graph_optimization_level = onnxruntime.GraphOptimizationLevel.ORT_ENABLE_ALL
-        options.enable_cpu_mem_arena = False
-        return options
+        return session_options(onnxruntime, self.threads)
 
     def _open_multilingual(self, model_path: str | None) -> Any:
         model = Path(model_path) if model_path else locate(MULTILINGUAL_FILE)
@@ -422,19 +410,3 @@ class SentenceEmbedder(TransformerMixin, BaseEstimator):
 
 
 _LOAD_LOCK = threading.Lock()
-
-
-def release_freed_memory() -> None:
-    """Return the memory that the C allocator holds free to the system (glibc's
-    ``malloc_trim``; nothing elsewhere).
-
-    Building MiniLM's session folds its int8 weights into float32 and frees the model's
-    protobuf and the intermediate copies, about 65 MiB that glibc would otherwise keep
-    resident in every worker (35 MiB for the multilingual model). The process's peak is
-    unchanged: it is reached while the session is built.
-    """
-    try:
-        trim = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6").malloc_trim
-    except (OSError, AttributeError):  # not glibc
-        return
-    trim(0)

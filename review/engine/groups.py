@@ -16,6 +16,7 @@ from __future__ import annotations
 from collections.abc import Hashable, Sequence
 
 import numpy as np
+from sklearn.model_selection import StratifiedGroupKFold, StratifiedKFold
 
 
 def normalise(text: str) -> str:
@@ -63,3 +64,30 @@ def representatives(texts: Sequence[str], groups: Sequence[Hashable | None] | No
             label = f"group {key}"
             named[ids[i]] = min(named.get(ids[i], label), label)
     return [named.get(ids[i], normalise(text)) for i, text in enumerate(texts)]
+
+
+def fold_splits(
+    y: np.ndarray, group: np.ndarray | None, n_splits: int, seed: int
+) -> tuple[int, list[tuple[np.ndarray, np.ndarray]]]:
+    """The folds of `IntentClassifier.fit`: StratifiedKFold without groups (as before, bit for
+    bit), StratifiedGroupKFold with them (at most one fold per group). No folds below two."""
+    if group is not None:
+        n_splits = min(n_splits, int(group.max()) + 1)
+    if n_splits < 2:
+        return n_splits, []
+    if group is None:
+        splitter = StratifiedKFold(n_splits=n_splits, shuffle=True, random_state=seed)
+        return n_splits, list(splitter.split(np.zeros(len(y)), y))
+    grouped = StratifiedGroupKFold(n_splits=n_splits, shuffle=True, random_state=seed)
+    return n_splits, list(grouped.split(np.zeros(len(y)), y, group))
+
+
+def spread_columns(scores: np.ndarray, seen: np.ndarray, n_classes: int) -> np.ndarray:
+    """Scores over the `seen` class indices spread to all `n_classes` columns; a class a
+    grouped fold did not train on (all its groups fell in that fold) gets the row's lowest
+    score: that fold's model cannot predict it."""
+    if len(seen) == n_classes:
+        return scores
+    out = np.repeat(scores.min(axis=1, keepdims=True), n_classes, axis=1)
+    out[:, seen] = scores
+    return out

@@ -29,7 +29,6 @@ import numpy as np
 import sklearn
 from scipy.special import softmax
 from sklearn.metrics import f1_score
-from sklearn.model_selection import StratifiedGroupKFold, StratifiedKFold
 from sklearn.pipeline import Pipeline
 
 from review.engine.calibration import (
@@ -47,7 +46,7 @@ from review.engine.classifier import (
     pipeline_scores,
 )
 from review.engine.embeddings import DEFAULT_EMBEDDINGS, SentenceEmbedder, embedding_model
-from review.engine.groups import group_ids
+from review.engine.groups import fold_splits, group_ids, spread_columns
 from review.engine.out_of_scope import OutOfScopeScorer, components
 from review.engine.scaling import evidence_caps, fit_temperature, nll, probabilities
 
@@ -56,11 +55,9 @@ from review.engine.scaling import evidence_caps, fit_temperature, nll, probabili
 FORMAT_VERSION = 1
 N_ALTERNATIVES = 3
 DEFAULT_FOLDS = 5
-# Pseudo-examples of the calibrated claim that weigh each intent's record in threshold
-# selection (`review.engine.calibration`), per engine, chosen on BANKING77's out-of-fold
-# predictions (docs/engine.md). `tfidf` trusts its claim more: the cross-fitted pooled bound
-# already guards the precision, and with 300 the two margins stacked (out-of-fold coverage
-# 73.6 % at 300, 74.7 % at 2,000, flat from 1,500 to 10,000; precision >= 98.3 %).
+# Pseudo-examples of the calibrated claim weighing each intent's record in threshold selection
+# (`review.engine.calibration`), chosen on BANKING77's out-of-fold predictions: for `tfidf` the
+# pooled bound already guards the precision (docs/engine.md, "`tfidf`'s coverage").
 PRIOR_STRENGTHS = {"tfidf": 2000.0, "hybrid": PRIOR_STRENGTH}
 
 
@@ -254,16 +251,7 @@ class IntentClassifier:
         """Predict held-out examples, fit T on them, choose thresholds, record figures."""
         counts = np.bincount(y, minlength=len(classes))
         if folds is not None:
-            n_splits = min(folds, int(counts.min()))
-            if group is not None:
-                n_splits = min(n_splits, int(group.max()) + 1)
-            splits = []
-            if n_splits >= 2 and group is None:
-                splitter = StratifiedKFold(n_splits=n_splits, shuffle=True, random_state=seed)
-                splits = list(splitter.split(np.zeros(len(y)), y))
-            elif n_splits >= 2:
-                grouped = StratifiedGroupKFold(n_splits=n_splits, shuffle=True, random_state=seed)
-                splits = list(grouped.split(np.zeros(len(y)), y, group))
+            n_splits, splits = fold_splits(y, group, min(folds, int(counts.min())), seed)
             mode = f"cross_validation ({n_splits} {'grouped ' if group is not None else ''}folds)"
         else:
             train_idx, held_idx = _stratified_split(y, len(classes), holdout, seed)
@@ -291,9 +279,9 @@ class IntentClassifier:
             # class whose groups all fell in this fold: its column gets the row's lowest
             # score (this fold's model cannot predict it).
             seen = np.asarray(pipeline.classes_, dtype=int)
-            logits[test] = _columns(fold_logits, seen, len(classes))
+            logits[test] = spread_columns(fold_logits, seen, len(classes))
             if neighbours is not None:
-                neighbours[test] = _columns(fold_neighbours, seen, len(classes))
+                neighbours[test] = spread_columns(fold_neighbours, seen, len(classes))
             del pipeline  # one fold's model at a time: the peak is one fit, not five
         logits, y_held = logits[held], y[held]
         temperature = fit_temperature(logits, y_held)
@@ -426,16 +414,6 @@ class IntentClassifier:
             thresholds=thresholds,
             out_of_scope=None if scorer is None else OutOfScopeScorer.from_metrics(scorer),
         )
-
-
-def _columns(scores: np.ndarray, seen: np.ndarray, n_classes: int) -> np.ndarray:
-    """Scores over the `seen` class indices spread to all `n_classes` columns; a class the
-    fold did not train on gets the row's lowest score."""
-    if len(seen) == n_classes:
-        return scores
-    out = np.repeat(scores.min(axis=1, keepdims=True), n_classes, axis=1)
-    out[:, seen] = scores
-    return out
 
 
 def _weights(weights: np.ndarray | None) -> dict[str, Any]:

@@ -7,6 +7,7 @@ import numpy as np
 import pytest
 
 from review.engine import calibration, intent_classifier
+from review.engine import groups as groups_module
 from review.engine.calibration import _halves
 from review.engine.gate import holdout_bucket, split_holdout
 from review.engine.groups import group_ids, representatives
@@ -87,7 +88,7 @@ def record_splits(monkeypatch):
     """The (train, test) folds `fit` draws, recorded."""
     seen: list = []
     for name in ("StratifiedKFold", "StratifiedGroupKFold"):
-        real = getattr(intent_classifier, name)
+        real = getattr(groups_module, name)
 
         def recording(*args, _real=real, **kwargs):
             splitter = _real(*args, **kwargs)
@@ -101,7 +102,7 @@ def record_splits(monkeypatch):
             splitter.split = recorded
             return splitter
 
-        monkeypatch.setattr(intent_classifier, name, recording)
+        monkeypatch.setattr(groups_module, name, recording)
     return seen
 
 
