@@ -1,7 +1,6 @@
 """Real SMTP and LMTP conversations (smtplib) with the aiosmtpd receiver: in a thread of this
 process, and as the `smtp_receiver` command beside django-q2's real worker."""
 
-import os
 import signal
 import smtplib
 import socket
@@ -12,7 +11,7 @@ from email.message import EmailMessage
 from pathlib import Path
 
 import pytest
-from django.db import OperationalError, connection
+from django.db import OperationalError
 from django_q.conf import Conf
 
 from cases.mail import smtp as smtp_module
@@ -21,17 +20,12 @@ from cases.models import Case, Message, State
 from review.models import TrainingExample
 from review.training import model_train
 from tests.factories import IntentFactory
+from tests.processes import free_port, worker_env
 from tests.test_worker import EXAMPLES
 
 ROOT = Path(__file__).resolve().parents[2]
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 @pytest.fixture
@@ -182,17 +176,7 @@ def test_the_smtp_receiver_command_and_the_real_worker_route_a_mail(
     """`manage.py smtp_receiver` and `manage.py qcluster` as separate processes, as deployed."""
     settings.OUT_OF_SCOPE_THRESHOLD = 0.2
     version = trained_model()
-    db = connection.settings_dict
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "backoffice.settings",
-        "DATABASE_URL": f"postgres://{db['USER']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}"
-        f"/{db['NAME']}",
-        "SECRET_KEY": settings.SECRET_KEY,  # tasks are signed with it
-        "DEBUG": "1",
-        "Q_WORKERS": "1",
-        "OUT_OF_SCOPE_THRESHOLD": "0.2",
-    }
+    env = worker_env(settings, OUT_OF_SCOPE_THRESHOLD="0.2")
     port = free_port()
     processes = [
         subprocess.Popen(
