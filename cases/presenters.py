@@ -11,6 +11,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.text import Truncator
+from django.utils.translation import get_language
 
 from cases.blanks import blanks_in, slot_label
 from cases.formats import deadline_text
@@ -35,6 +36,7 @@ QUEUE_COLUMNS = (
     "assignee__username",
     "current_suggestion__confidence",
     "current_suggestion__intent__name",
+    "current_suggestion__intent__name_de",
     "open_reasons",
 )
 
@@ -61,12 +63,16 @@ def queue_rows(cases, now) -> list[dict]:
     # The case URL up to the reference (the pattern ends in "<reference>/").
     url_head, _marker, url_tail = reverse("case-page", args=["REFERENCE"]).rpartition("REFERENCE")
     customer_head, _marker, customer_tail = reverse("customer-page", args=[0]).rpartition("0")
+    # The intent in the reader's language, as `Intent.display_name` (German where it has one).
+    german = (get_language() or "en").split("-")[0] == "de"
     rows = []
     for case in cases:
         subject = unicodedata.normalize("NFC", case["subject"])  # as truncatechars does
         if len(subject) > 60:
             subject = Truncator(subject).chars(60)
         intent = case["current_suggestion__intent__name"]  # None: no suggestion or no intent
+        if german and case["current_suggestion__intent__name_de"]:
+            intent = case["current_suggestion__intent__name_de"]
         confidence = ""
         if intent is not None:  # floatformat:2 (half up, the language's separator), in [0, 1]
             confidence = Decimal(repr(case["current_suggestion__confidence"]))

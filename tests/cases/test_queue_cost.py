@@ -40,6 +40,8 @@ def odd_cases(agent2):
     """Rows with every edge a filter used to handle: long and decomposed text, rounding half
     up, no intent, no customer name, no due date, overdue, an assignee."""
     long = case_in(State.IN_REVIEW, confidence=0.125)
+    long.current_suggestion.intent.name_de = "Störung der Wärmepumpe"  # German where it has one
+    long.current_suggestion.intent.save()
     subject = "Re\u0301clamation: " + "the heat pump makes a loud noise at night " * 2
     Case.objects.filter(pk=long.pk).update(
         subject=subject, assignee=agent2, due_at=timezone.now() - timedelta(hours=2)
@@ -82,7 +84,8 @@ def test_each_row_prints_what_the_template_filters_printed(client, agent, odd_ca
             suggestion = case.current_suggestion
             if suggestion.intent:
                 confidence = floatformat(suggestion.confidence, 2)
-                assert f'{suggestion.intent.name} <span class="muted">{confidence}</span>' in row
+                intent = suggestion.intent.display_name(language)  # the reader's language
+                assert f'{intent} <span class="muted">{confidence}</span>' in row
             else:
                 assert f"{cell('Intent')}—</td>" in row, name
             label = case.get_state_display()
@@ -96,6 +99,7 @@ def test_each_row_prints_what_the_template_filters_printed(client, agent, odd_ca
     long_row = listed[odd_cases["long"][0].reference]
     assert long_row.startswith('<tr class="priority-2 overdue">') and "…" in long_row
     assert ("0,13" if language == "de" else "0.13") in long_row  # half up, as floatformat
+    assert ("Störung der Wärmepumpe" in long_row) is (language == "de")
     assert ("1,00" if language == "de" else "1.00") in listed[odd_cases["rounding"][0].reference]
 
 
