@@ -14,7 +14,7 @@ from django.utils.text import Truncator
 from django.utils.translation import get_language
 
 from cases.blanks import blanks_in, slot_label
-from cases.formats import deadline_text
+from cases.formats import deadline_texts
 from cases.models import Priority, State
 from cases.search import is_postgres, snippet_html
 from cases.sla import next_countdown
@@ -65,6 +65,7 @@ def queue_rows(cases, now) -> list[dict]:
     customer_head, _marker, customer_tail = reverse("customer-page", args=[0]).rpartition("0")
     # The intent in the reader's language, as `Intent.display_name` (German where it has one).
     german = (get_language() or "en").split("-")[0] == "de"
+    deadline_text = deadline_texts()  # the language's format, parsed once for the page
     rows = []
     for case in cases:
         subject = unicodedata.normalize("NFC", case["subject"])  # as truncatechars does

@@ -213,3 +213,30 @@ def test_the_page_prints_the_rows_the_template_printed(client, agent, language):
     everything = client.get("/?state=all").context["rows"]
     assert {r["state"] for r in everything} == set(State.values)
     assert any(r["presence"] for r in everything) and any(r["tags"] for r in everything)
+
+
+@pytest.mark.parametrize("language", ["en", "de"])
+def test_deadlines_of_a_page_read_as_date_format_reads_them(language):
+    """`deadline_texts` says each day once per page: across days, months, years and both
+    changes of summer time it prints what `date_format` prints."""
+    from datetime import UTC, datetime
+
+    from django.utils.formats import date_format
+
+    from cases.formats import deadline_text, deadline_texts
+
+    start = datetime(2026, 3, 28, 22, 59, 30, tzinfo=UTC)
+    values = [start + timedelta(minutes=97 * i) for i in range(60)]  # over the March change
+    values += [
+        datetime(2026, 10, 25, 0, 30, tzinfo=UTC) + timedelta(minutes=30 * i) for i in range(6)
+    ]
+    values += [datetime(2026, 12, 31, 22, 59, tzinfo=UTC), datetime(2027, 1, 1, 0, 1, tzinfo=UTC)]
+    with translation.override(language):
+        texts = deadline_texts()
+        for value in values * 2:  # the second time from what it said before
+            local = timezone.localtime(value)
+            expected = f"{date_format(local, 'DATETIME_FORMAT')} {date_format(local, 'T')}"
+            assert texts(value) == deadline_text(value) == expected
+        assert texts(values[0]) == (
+            "28.03.2026, 23:59 CET" if language == "de" else "28 Mar 2026, 23:59 CET"
+        )
