@@ -13,7 +13,9 @@ template filter `explain` prints.
 
 from collections.abc import Callable, Iterable
 from html import escape
+from urllib.parse import quote
 
+from django.utils.formats import localize
 from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
@@ -139,4 +141,38 @@ def sla_html(countdown) -> str:
     return (
         f'<br><span class="sla sla-{escape(countdown.status)}" title="{label}">'
         f"{label}: {escape(countdown.text)}</span>\n"
+    )
+
+
+# The filters' choices: a few dozen options and facet lines, the same loop of nodes each.
+
+
+def options_html(choices: Iterable[tuple], selected: str) -> SafeString:
+    """`<option>`s of (value, label) pairs, the one equal to `selected` selected."""
+    return mark_safe(  # noqa: S308 (every value escaped)
+        "".join(
+            f'<option value="{escape(str(value))}" {"selected" if selected == value else ""}>'
+            f"{escape(str(label))}</option>"
+            for value, label in choices
+        )
+    )
+
+
+def reason_options_html(reason_counts: Iterable[tuple], selected: str) -> SafeString:
+    """The reason filter's options: each code of (code, open items) in the reader's words."""
+    explain = _reason_words["explain"]
+    return options_html(((code, explain(code)) for code, _n in reason_counts), selected)
+
+
+def reason_facets_html(reason_counts: Iterable[tuple]) -> SafeString:
+    """The reason facet's lines: each code in the reader's words, a link filtering by it, and
+    how many open review items give it."""
+    explain = _reason_words["explain"]
+    return mark_safe(  # noqa: S308 (every value escaped)
+        "".join(
+            f'\n      <li><a href="?reason={escape(quote(code))}" title="{escape(code)}">'
+            f'{escape(explain(code))}</a> <span class="count">{escape(localize(n))}</span>'
+            "</li>\n      "
+            for code, n in reason_counts
+        )
     )

@@ -7,8 +7,8 @@ from datetime import timedelta
 import pytest
 from django.template import engines
 from django.utils import timezone, translation
-from django.utils.translation import gettext
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext
 
 from cases import presence
 from cases.models import Case, State, Tag
@@ -239,4 +239,57 @@ def test_deadlines_of_a_page_read_as_date_format_reads_them(language):
             assert texts(value) == deadline_text(value) == expected
         assert texts(values[0]) == (
             "28.03.2026, 23:59 CET" if language == "de" else "28 Mar 2026, 23:59 CET"
+        )
+
+
+# The filters' options and the reason facet, as their loops printed them.
+
+OPTIONS = (
+    '{% for value, label in choices %}<option value="{{ value }}" '
+    "{% if selected == value %}selected{% endif %}>{{ label }}</option>{% endfor %}"
+)
+REASON_OPTIONS = (
+    '{% load reasons %}{% for code, n in reason_counts %}<option value="{{ code }}" '
+    "{% if selected == code %}selected{% endif %}>{{ code|explain }}</option>{% endfor %}"
+)
+REASON_FACETS = (
+    "{% load reasons %}{% for code, n in reason_counts %}\n"
+    '      <li><a href="?reason={{ code|urlencode }}" title="{{ code }}">{{ code|explain }}</a>'
+    ' <span class="count">{{ n }}</span></li>\n      {% endfor %}'
+)
+REASONS = [("low_confidence", 1234), ("risk_class:legal", 7), ("odd code/&\"<'>", 1)]
+
+
+@pytest.mark.parametrize("language", ["en", "de"])
+@pytest.mark.parametrize("selected", ["", "in_review", "low_confidence", "odd code/&\"<'>"])
+def test_the_options_and_facets_print_what_their_loops_printed(language, selected):
+    from cases.queue_html import options_html, reason_facets_html, reason_options_html
+
+    def loop(source, **context):
+        return engines["django"].from_string(source).render(context)
+
+    choices = [*State.choices, ("a&b", 'say "<b>"'), ("", "—")]
+    with translation.override(language):
+        assert options_html(State.choices, selected) == loop(
+            OPTIONS, choices=State.choices, selected=selected
+        )
+        assert options_html(choices, selected) == loop(OPTIONS, choices=choices, selected=selected)
+        assert reason_options_html(REASONS, selected) == loop(
+            REASON_OPTIONS, reason_counts=REASONS, selected=selected
+        )
+        assert reason_facets_html(REASONS) == loop(REASON_FACETS, reason_counts=REASONS)
+    assert ("selected>" in options_html(State.choices, selected)) is (selected == "in_review")
+
+
+def test_the_reason_facet_in_words_word_for_word():
+    from cases.queue_html import reason_facets_html, reason_options_html
+
+    with translation.override("de"):
+        assert reason_facets_html(REASONS[1:2]) == (
+            '\n      <li><a href="?reason=risk_class%3Alegal" title="risk_class:legal">'
+            'rechtliches Risiko: ein Mensch muss entscheiden</a> <span class="count">7</span>'
+            "</li>\n      "
+        )
+        assert reason_options_html(REASONS[:1], "low_confidence").startswith(
+            '<option value="low_confidence" selected>'
         )
