@@ -50,9 +50,10 @@ def deadline_texts() -> Callable[[datetime], str]:
     `date_format(local, "DATETIME_FORMAT")`, a space and `date_format(local, "T")` print."""
     parts = [*format_parts(get_format("DATETIME_FORMAT")), " ", *format_parts("T")]
     said: dict[tuple, str] = {}
+    zone = timezone.get_current_timezone()
 
     def text(value) -> str:
-        local = timezone.localtime(value)
+        local = timezone.localtime(value, zone)
         formatter, day, out = DateFormat(local), local.date(), []
         for part in parts:
             if type(part) is str:

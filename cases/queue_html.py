@@ -28,96 +28,68 @@ def say_reasons_with(words: Callable[[str], str]) -> None:
     _reason_words["explain"] = words
 
 
-ROW = (
-    '\n          <tr class="priority-{priority}{overdue_class}">'
-    '\n            <td class="select"><input type="checkbox" name="case" value="{reference}"'
-    ' form="bulk" aria-label="{select}"></td>'
-    '\n            <td data-label="{l_case}"><a href="{url}" data-row-link><strong>{reference}'
-    '</strong></a>{priority_tag}<br><span class="subject">{subject}</span>{tags}{snippet}'
-    "{presence}</td>"
-    '\n            <td data-label="{l_customer}"><a href="{customer_url}">{customer}</a></td>'
-    '\n            <td data-label="{l_intent}">{intent}</td>'
-    '\n            <td data-label="{l_why}">{reasons}</td>'
-    '\n            <td data-label="{l_state}"><span class="state state-{state}">{state_label}'
-    "</span></td>"
-    '\n            <td data-label="{l_due}"><time datetime="{due_iso}">{due}</time>{overdue_tag}'
-    "{sla}</td>"
-    '\n            <td data-label="{l_assignee}">{assignee}</td>'
-    "\n          </tr>\n        "
-)
-
-
 def queue_rows_html(rows: Iterable[dict]) -> SafeString:
     """The rows of `cases.presenters.queue_rows` (with `tags`, and `presence` where known) as
     the table's body rows, in the active language."""
-    labels = {
-        "l_case": conditional_escape(_("Case")),
-        "l_customer": conditional_escape(_("Customer")),
-        "l_intent": conditional_escape(_("Intent")),
-        "l_why": conditional_escape(_("Why")),
-        "l_state": conditional_escape(_("State")),
-        "l_due": conditional_escape(_("Due")),
-        "l_assignee": conditional_escape(_("Assignee")),
-    }
+    l_case, l_customer, l_intent, l_why, l_state, l_due, l_assignee = (
+        conditional_escape(_(label))
+        for label in ("Case", "Customer", "Intent", "Why", "State", "Due", "Assignee")
+    )
     overdue_tag = f' <span class="tag overdue">{conditional_escape(_("overdue"))}</span>'
     # As `blocktranslate` does: the translation as it is, the values escaped.
     select, priority_of = _("Select %(reference)s"), _("Priority: %(priority)s")
     typing, open_by = _("%(name)s is typing"), _("open by %(name)s")
     explain = _reason_words["explain"]
     reasons_of: dict[tuple, str] = {}  # the same reasons recur down the list
+    targets: dict[str, str] = {}  # the service levels' names, said once
     out = []
     for row in rows:
-        reference = escape(row["reference"])
-        priority = row["priority"]
+        reference, priority = escape(row["reference"]), row["priority"]
         codes = tuple(row["reasons"])
-        reasons = reasons_of.get(codes)
-        if reasons is None:
-            reasons = reasons_of[codes] = "".join(
+        if codes not in reasons_of:
+            reasons_of[codes] = "".join(
                 f'<span class="tag" title="{escape(code)}">{escape(explain(code))}</span> '
                 for code in codes
             )
+        priority_tag = (
+            f' <span class="tag priority priority-{priority}">'
+            f"{priority_of % {'priority': escape(row['priority_label'])}}</span>"
+            if row["priority_label"]
+            else ""
+        )
+        tags = "".join(
+            f' <span class="tag case-tag">{escape(name)}</span>' for name, _colour in row["tags"]
+        )
+        snippet = (
+            f'<br><span class="snippet">{conditional_escape(row["snippet"])}</span>'
+            if row["snippet"]
+            else ""
+        )
+        intent = (
+            f'{escape(row["intent"])} <span class="muted">{escape(row["confidence"])}</span>'
+            if row["intent"] is not None
+            else "—"
+        )
         out.append(
-            ROW.format(
-                priority=priority,
-                overdue_class=" overdue" if row["overdue"] else "",
-                reference=reference,
-                select=select % {"reference": reference},
-                url=escape(row["url"]),
-                priority_tag=(
-                    f' <span class="tag priority priority-{priority}">'
-                    f"{priority_of % {'priority': escape(row['priority_label'])}}</span>"
-                    if row["priority_label"]
-                    else ""
-                ),
-                subject=escape(row["subject"]),
-                tags="".join(
-                    f' <span class="tag case-tag">{escape(name)}</span>'
-                    for name, _colour in row["tags"]
-                ),
-                snippet=(
-                    f'<br><span class="snippet">{conditional_escape(row["snippet"])}</span>'
-                    if row["snippet"]
-                    else ""
-                ),
-                presence=presence_html(row.get("presence"), typing, open_by),
-                customer_url=escape(row["customer_url"]),
-                customer=escape(row["customer"]),
-                intent=(
-                    f'{escape(row["intent"])} <span class="muted">{escape(row["confidence"])}'
-                    "</span>"
-                    if row["intent"] is not None
-                    else "—"
-                ),
-                reasons=reasons,
-                state=escape(row["state"]),
-                state_label=escape(row["state_label"]),
-                due_iso=escape(row["due_iso"]),
-                due=escape(row["due"]),
-                overdue_tag=overdue_tag if row["overdue"] else "",
-                sla=sla_html(row["sla"]),
-                assignee=escape(row["assignee"]),
-                **labels,
-            )
+            f'\n          <tr class="priority-{priority}{" overdue" if row["overdue"] else ""}">'
+            f'\n            <td class="select"><input type="checkbox" name="case"'
+            f' value="{reference}" form="bulk" aria-label="{select % {"reference": reference}}">'
+            "</td>"
+            f'\n            <td data-label="{l_case}"><a href="{escape(row["url"])}"'
+            f" data-row-link><strong>{reference}</strong></a>{priority_tag}"
+            f'<br><span class="subject">{escape(row["subject"])}</span>{tags}{snippet}'
+            f"{presence_html(row.get('presence'), typing, open_by)}</td>"
+            f'\n            <td data-label="{l_customer}"><a href="{escape(row["customer_url"])}">'
+            f"{escape(row['customer'])}</a></td>"
+            f'\n            <td data-label="{l_intent}">{intent}</td>'
+            f'\n            <td data-label="{l_why}">{reasons_of[codes]}</td>'
+            f'\n            <td data-label="{l_state}"><span class="state'
+            f' state-{escape(row["state"])}">{escape(row["state_label"])}</span></td>'
+            f'\n            <td data-label="{l_due}"><time datetime="{escape(row["due_iso"])}">'
+            f"{escape(row['due'])}</time>{overdue_tag if row['overdue'] else ''}"
+            f"{sla_html(row['sla'], targets)}</td>"
+            f'\n            <td data-label="{l_assignee}">{escape(row["assignee"])}</td>'
+            "\n          </tr>\n        "
         )
     return mark_safe("".join(out))  # noqa: S308 (every value escaped above)
 
@@ -133,11 +105,14 @@ def presence_html(people, typing: str, open_by: str) -> str:
     return f'<br><span class="presence-marker">{said}</span>\n'
 
 
-def sla_html(countdown) -> str:
-    """The service level the case waits for and its countdown (`cases.sla.next_countdown`)."""
+def sla_html(countdown, targets: dict[str, str]) -> str:
+    """The service level the case waits for and its countdown (`cases.sla.next_countdown`);
+    `targets` remembers the levels' names for the page."""
     if not countdown:
         return ""
-    label = escape(countdown.label)
+    if countdown.target not in targets:
+        targets[countdown.target] = escape(countdown.label)
+    label = targets[countdown.target]
     return (
         f'<br><span class="sla sla-{escape(countdown.status)}" title="{label}">'
         f"{label}: {escape(countdown.text)}</span>\n"
