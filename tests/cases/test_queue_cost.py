@@ -43,8 +43,10 @@ def odd_cases(agent2):
     long.current_suggestion.intent.name_de = "Störung der Wärmepumpe"  # German where it has one
     long.current_suggestion.intent.save()
     subject = "Re\u0301clamation: " + "the heat pump makes a loud noise at night " * 2
+    # Half a minute past two hours: the countdown reads "overdue by 2 h 1 min" from the first
+    # request to the last (exactly two hours read "2 h" for a second, then "2 h 1 min").
     Case.objects.filter(pk=long.pk).update(
-        subject=subject, assignee=agent2, due_at=timezone.now() - timedelta(hours=2)
+        subject=subject, assignee=agent2, due_at=timezone.now() - timedelta(hours=2, seconds=30)
     )
     rounding = case_in(State.ESCALATED, confidence=0.995)
     nameless = case_in(State.IN_PROGRESS, confidence=0.0)
