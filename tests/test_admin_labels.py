@@ -11,8 +11,12 @@ from django.contrib import admin
 from django.contrib.admin.utils import NotRelationField, get_fields_from_path, label_for_field
 from django.core.exceptions import FieldDoesNotExist
 from django.db import models
+from django.urls import reverse
 from django.utils import translation
 from django.utils.text import capfirst
+
+from cases.models import Case, StaffProfile, State
+from tests.factories import case_in
 
 OUR_APPS = {"cases", "customers", "review", "backoffice"}
 # Labels that are the same word in German; each is checked to be spelled so in German too.
@@ -54,7 +58,7 @@ def labels(model, model_admin):
     form = form_class() if getattr(getattr(form_class, "_meta", None), "model", None) else None
     for name in sorted(names_shown(model_admin)):
         where = f"{model._meta.label} {name}"
-        if "__" in name:  # a filter along a relation: titled by the last field
+        if "__" in name:  # along a relation (a filter's title): the last field's name
             try:
                 field = get_fields_from_path(model, name)[-1]
             except (FieldDoesNotExist, NotRelationField):
@@ -110,15 +114,14 @@ def test_every_field_and_model_of_ours_has_a_german_name():
 
 def test_an_english_label_is_caught():
     """The check reads what Django shows: an attribute without a description is English."""
-    from cases.models import Case
 
     class Bare(admin.ModelAdmin):
         list_display = ["pk", "reference"]
 
     found = list(labels(Case, Bare(Case, admin.site)))
     assert english_in_german(found) == ["cases.Case pk: Pk"]
-    field = models.CharField(name="colour_code")
-    assert english_in_german([("field", *both(lambda: field.verbose_name or "colour code"))]) == [
+    plain = models.CharField("colour code")  # a verbose_name not marked for translation
+    assert english_in_german([("field", *both(lambda: plain.verbose_name))]) == [
         "field: Colour code"
     ]
 
@@ -128,3 +131,26 @@ def test_the_words_allowed_in_both_are_the_german_ones(word):
     """An allowed word is one the German catalog itself spells so (not a gap in it)."""
     with translation.override("de"):
         assert translation.gettext(word.lower()) == word
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("page", "german"),
+    [
+        ("changelist", ["Vorgangsnummer", "Betreff", "Zuständig", "Fällig am", "Erstellt am"]),
+        ("change", ["Kanal", "Aktueller Vorschlag", "Vorschlagsversion", "Art des Akteurs"]),
+        ("intent", ["Antwortentwurf (Deutsch)", "Antwortentwurf (Englisch)", "Konfidenzschwelle"]),
+    ],
+)
+def test_a_supervisor_reads_the_admin_in_german(client, supervisor, page, german):
+    """The pages as rendered: column headers, read-only fields, inlines, the intent's form."""
+    StaffProfile.objects.create(user=supervisor, language="de")
+    client.force_login(supervisor)
+    case = case_in(State.IN_REVIEW)
+    url = {
+        "changelist": reverse("admin:cases_case_changelist"),
+        "change": reverse("admin:cases_case_change", args=[case.pk]),
+        "intent": reverse("admin:review_intent_change", args=[case.current_suggestion.intent_id]),
+    }[page]
+    html = client.get(url).content.decode()
+    assert [word for word in german if word not in html] == []
