@@ -14,8 +14,12 @@ the two (web + db) and takes the median over the 4-connection runs.
 Databases (PostgreSQL on 127.0.0.1:5432, user postgres): ours `<COMPARE_DB>_<size>` (default
 `bench_workspace_<size>`), the peer's `<PEER_DB>_<size>` (default `peer_helpdesk_<size>`).
 Each is created when missing and only grows, so a second run at a size reuses its data
-(`--fresh` drops and refills them). Nothing else is written. Results: OUT (default
-var/bench-compare/<UTC stamp>/), `ours/` and `peer/` as each harness writes them, `table.md`.
+(`--fresh` drops and refills them). A missing database starts as a copy of the side's largest
+smaller one (`CREATE DATABASE … TEMPLATE`, seconds) and grows from there, as the harnesses'
+own runs grow one database 10k → 100k → 1M; all sizes are filled before the first load test.
+`--fill-only` stops there (fill now, measure later on a quiet machine). Nothing else is
+written. Results: OUT (default var/bench-compare/<UTC stamp>/), `ours/` and `peer/` as each
+harness writes them, `table.md` (`fill.txt` with --fill-only).
 REDIS_URL, when set, reaches our gunicorn (the shared cache, `cached_db` sessions).
 """
 
@@ -26,6 +30,7 @@ import statistics
 import subprocess
 import sys
 import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from bench.workspace.loadtest import bench_env
@@ -36,6 +41,7 @@ HARNESS = Path(os.environ.get("PEER_HARNESS", "/work/shared/bench/peer"))
 OURS = ["hello", "hello_auth", "queue", "case", "take_over"]
 PEER = ["hello", "hello_auth", "list_html", "list_json_25", "detail", "resolve_post"]
 PSQL = ["psql", "-X", "-q", "-h", "127.0.0.1", "-U", "postgres"]
+NICE = ["nice", "-n", os.environ.get("FILL_NICE", "10")]  # fills yield to measurements
 
 
 def label(n: int) -> str:
@@ -80,20 +86,33 @@ def peer_env(db: str, results: Path) -> dict:
     return env
 
 
-def fill_ours(db: str, n: int, fresh: bool):
+def create(db: str, fresh: bool, template: str | None) -> bool:
+    """Create `db` when missing (or `fresh`), as a copy of `template` when given; True if new."""
+    if fresh and exists(db):
+        run([*PSQL, "-d", "postgres", "-c", f'DROP DATABASE "{db}"'])
+    if exists(db):
+        return False
+    copy = f' TEMPLATE "{template}"' if template else ""
+    t0 = time.monotonic()
+    run([*PSQL, "-d", "postgres", "-c", f'CREATE DATABASE "{db}"{copy}'])
+    if template:
+        print(f"  copied {template} in {time.monotonic() - t0:.1f} s", flush=True)
+    return True
+
+
+def fill_ours(db: str, n: int, fresh: bool, template: str | None = None):
     env = ours_env(db)
-    if fresh and exists(db):
-        run([*PSQL, "-d", "postgres", "-c", f'DROP DATABASE "{db}"'])
-    if not exists(db):
-        run([*PSQL, "-d", "postgres", "-c", f'CREATE DATABASE "{db}"'])
+    t0 = time.monotonic()
+    if create(db, fresh, template) and not template:
         run([PY, "-m", "bench.workspace.fill", "prepare"], env=env, cwd=REPO)
-    run([PY, "-m", "bench.workspace.fill", "grow", n], env=env, cwd=REPO)
+    run([*NICE, PY, "-m", "bench.workspace.fill", "grow", n], env=env, cwd=REPO)
+    return time.monotonic() - t0
 
 
-def fill_peer(db: str, n: int, fresh: bool, results: Path) -> None:
+def fill_peer(db: str, n: int, fresh: bool, results: Path, template: str | None = None):
     env = peer_env(db, results)
-    if fresh and exists(db):
-        run([*PSQL, "-d", "postgres", "-c", f'DROP DATABASE "{db}"'])
+    t0 = time.monotonic()
+    create(db, fresh, template)
     run([HARNESS / "setup.sh"], env=env)
     py = Path(env["PEER_DIR"]) / "venv/bin/python"
     project = [
@@ -101,8 +120,34 @@ def fill_peer(db: str, n: int, fresh: bool, results: Path) -> None:
         f"PYTHONPATH={HARNESS / 'project'}",
         "DJANGO_SETTINGS_MODULE=peerproj.settings",
     ]
-    run([*project, py, HARNESS / "gen_data.py", "--tickets", n], env=env, cwd=HARNESS)
+    run([*NICE, *project, py, HARNESS / "gen_data.py", "--tickets", n], env=env, cwd=HARNESS)
     run([*PSQL, "-d", db, "-c", "VACUUM ANALYZE"])
+    return time.monotonic() - t0
+
+
+def fill(sizes, ours_base, peer_base, fresh, results) -> list[str]:
+    """Every size's two databases, smallest first, each grown from a copy of the one before;
+    ours and the peer's side by side (two processes, niced)."""
+
+    def chain(base, grow):
+        done, before = [], None
+        for size in sorted(sizes):
+            db = f"{base}_{label(size)}"
+            done.append((size, grow(db, size, before)))
+            before = db
+        return done
+
+    with ThreadPoolExecutor(2) as pool:
+        ours = pool.submit(chain, ours_base, lambda db, n, t: fill_ours(db, n, fresh, t))
+        peer = pool.submit(chain, peer_base, lambda db, n, t: fill_peer(db, n, fresh, results, t))
+        ours, peer = ours.result(), peer.result()
+    notes = [
+        f"fill {size:,}: ours {o:.0f} s, peer {p:.0f} s"
+        for (size, o), (_, p) in zip(ours, peer, strict=True)
+    ]
+    notes.append(f"filled: load {load()}")
+    print("\n".join(notes), flush=True)
+    return notes
 
 
 def peer_targets(db: str, results: Path) -> str:
@@ -244,6 +289,9 @@ def main():
     parser.add_argument("--duration", type=int, default=10, help="seconds per 4-connection run")
     parser.add_argument("--reps", type=int, default=2, help="rounds of ours, then the peer")
     parser.add_argument("--fresh", action="store_true", help="drop and refill the databases")
+    parser.add_argument(
+        "--fill-only", action="store_true", help="fill the databases, measure nothing"
+    )
     parser.add_argument("--out", type=Path)
     parser.add_argument("--table", type=Path, help="only print the table of an earlier OUT")
     args = parser.parse_args()
@@ -256,11 +304,13 @@ def main():
     ours_base = os.environ.get("COMPARE_DB", "bench_workspace")
     peer_base = os.environ.get("PEER_DB", "peer_helpdesk")
     header = [machine()]
+    header += fill(args.sizes, ours_base, peer_base, args.fresh, out / "peer")
+    if args.fill_only:
+        (out / "fill.txt").write_text("\n".join(header) + "\n")
+        return
     run([PY, "manage.py", "collectstatic", "--noinput", "-v0"], env=ours_env("x"), cwd=REPO)
     for size in sorted(args.sizes):
         ours_db, peer_db = f"{ours_base}_{label(size)}", f"{peer_base}_{label(size)}"
-        fill_ours(ours_db, size, args.fresh)
-        fill_peer(peer_db, size, args.fresh, out / "peer")
         measure(size, ours_db, peer_db, out, args.duration, args.reps)
         header.append(f"after {size:,}: load {load()}")
     text = "\n".join(header) + "\n\n" + table(out)
