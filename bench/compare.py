@@ -39,6 +39,7 @@ REPO = Path(__file__).resolve().parents[1]
 PY = str(REPO / ".venv/bin/python")
 HARNESS = Path(os.environ.get("PEER_HARNESS", "/work/shared/bench/peer"))
 OURS = ["hello", "hello_auth", "queue", "case", "take_over"]
+BACKLOG_REQUESTS = ["hello_auth", "queue"]
 PEER = ["hello", "hello_auth", "list_html", "list_json_25", "detail", "resolve_post"]
 PSQL = ["psql", "-X", "-q", "-h", "127.0.0.1", "-U", "postgres"]
 NICE = ["nice", "-n", os.environ.get("FILL_NICE", "10")]  # fills yield to measurements
@@ -150,6 +151,22 @@ def fill(sizes, ours_base, peer_base, fresh, results) -> list[str]:
     return notes
 
 
+def backlog_db(size: int) -> str:
+    """Ours at `size` with the open backlog: `<BACKLOG_DB>_<size>` (`<COMPARE_DB>_backlog_…`)."""
+    base = os.environ.get("COMPARE_DB", "bench_workspace") + "_backlog"
+    return f"{os.environ.get('BACKLOG_DB', base)}_{label(size)}"
+
+
+def fill_backlog(ours_db: str, db: str, n: int, fresh: bool) -> str:
+    """A copy of our database at a size with n open cases on top (`fill backlog`)."""
+    t0 = time.monotonic()
+    create(db, fresh, ours_db)
+    had = psql(db, "SELECT coalesce((SELECT value FROM bench_meta WHERE key = 'backlog'), '0')")
+    if int(had) < n:
+        run([*NICE, PY, "-m", "bench.workspace.fill", "backlog", n - int(had)], env=ours_env(db))
+    return f"backlog {db}: {n:,} open cases on {ours_db}, {time.monotonic() - t0:.0f} s"
+
+
 def peer_targets(db: str, results: Path) -> str:
     """A new session and open tickets to resolve: each round resolves tickets of its own."""
     env = peer_env(db, results)
@@ -163,18 +180,24 @@ def peer_targets(db: str, results: Path) -> str:
     return out.strip().splitlines()[-1]
 
 
-def measure(size, ours_db, peer_db, out, duration, reps):
+def loadtest(db: str, out: Path, duration: int, only) -> None:
+    run(
+        [
+            *(PY, "-m", "bench.workspace.loadtest", "--out", out, "--append"),
+            *("--reps", 1, "--duration", duration, "--only", ",".join(only)),
+            *("--database-url", f"postgres://postgres@127.0.0.1:5432/{db}"),
+        ],
+        env=ours_env(db),
+        cwd=REPO,
+    )
+
+
+def measure(size, ours_db, peer_db, out, duration, reps, backlog=None):
     for rep in range(reps):
         print(f"=== {size:,}: round {rep + 1}/{reps} ({time.strftime('%H:%M:%S')} UTC)", flush=True)
-        run(
-            [
-                *(PY, "-m", "bench.workspace.loadtest", "--out", out / "ours", "--append"),
-                *("--reps", 1, "--duration", duration, "--only", ",".join(OURS)),
-                *("--database-url", f"postgres://postgres@127.0.0.1:5432/{ours_db}"),
-            ],
-            env=ours_env(ours_db),
-            cwd=REPO,
-        )
+        loadtest(ours_db, out / "ours", duration, OURS)
+        if backlog:  # the same size with an open backlog on top, right after the ordinary one
+            loadtest(backlog, out / "ours-backlog", duration, BACKLOG_REQUESTS)
         targets = peer_targets(peer_db, out / "peer")
         env = peer_env(peer_db, out / "peer") | {"APPEND": "1", "ONLY": " ".join(PEER)}
         run([HARNESS / "bench_http.sh", targets, duration, 1], env=env)
@@ -255,6 +278,14 @@ def table(out: Path) -> str:
         lines.append(
             f"| take over (peer: resolve) | {size:,} | {fmt(t)} | {fmt(r)} | {ratio(t, r)} | ≥ 3x |"
         )
+    backlog = runs(out / "ours-backlog", "cases") if (out / "ours-backlog").exists() else {}
+    for cases in sorted({c for c, _ in backlog}):
+        size = max((s for s in sizes if s <= cases), default=None)
+        q, b = cost(ours, size, "queue"), cost(backlog, cases, "queue")
+        lines.append(
+            f"| queue with an open backlog ({cases - (size or 0):,} more cases) ÷ without "
+            f"| {size or 0:,} | {fmt(q)} → {fmt(b)} | — | {ratio(q, b)} | ≤ 1.2 |"
+        )
     if len(sizes) > 1:
         lo, hi = sizes[0], sizes[-1]
         flat_o = ratio(cost(ours, lo, "queue"), cost(ours, hi, "queue"))
@@ -292,6 +323,12 @@ def main():
     parser.add_argument(
         "--fill-only", action="store_true", help="fill the databases, measure nothing"
     )
+    parser.add_argument(
+        "--backlog",
+        type=int,
+        default=0,
+        help="also measure our queue on a copy of each size with N open cases on top",
+    )
     parser.add_argument("--out", type=Path)
     parser.add_argument("--table", type=Path, help="only print the table of an earlier OUT")
     args = parser.parse_args()
@@ -305,13 +342,18 @@ def main():
     peer_base = os.environ.get("PEER_DB", "peer_helpdesk")
     header = [machine()]
     header += fill(args.sizes, ours_base, peer_base, args.fresh, out / "peer")
+    if args.backlog:
+        for size in sorted(args.sizes):
+            ours_db = f"{ours_base}_{label(size)}"
+            header.append(fill_backlog(ours_db, backlog_db(size), args.backlog, args.fresh))
     if args.fill_only:
         (out / "fill.txt").write_text("\n".join(header) + "\n")
         return
     run([PY, "manage.py", "collectstatic", "--noinput", "-v0"], env=ours_env("x"), cwd=REPO)
     for size in sorted(args.sizes):
         ours_db, peer_db = f"{ours_base}_{label(size)}", f"{peer_base}_{label(size)}"
-        measure(size, ours_db, peer_db, out, args.duration, args.reps)
+        backlog = backlog_db(size) if args.backlog else None
+        measure(size, ours_db, peer_db, out, args.duration, args.reps, backlog)
         header.append(f"after {size:,}: load {load()}")
     text = "\n".join(header) + "\n\n" + table(out)
     (out / "table.md").write_text(text)
