@@ -336,6 +336,7 @@ def main():
         print(table(args.table))
         return
     out = args.out or REPO / "var/bench-compare" / time.strftime("%Y%m%dT%H%M", time.gmtime())
+    out = out.resolve()  # the peer's scripts run in their own folder
     (out / "ours").mkdir(parents=True, exist_ok=True)
     (out / "peer").mkdir(parents=True, exist_ok=True)
     ours_base = os.environ.get("COMPARE_DB", "bench_workspace")
