@@ -14,12 +14,16 @@ the two (web + db) and takes the median over the 4-connection runs.
 Databases (PostgreSQL on 127.0.0.1:5432, user postgres): ours `<COMPARE_DB>_<size>` (default
 `bench_workspace_<size>`), the peer's `<PEER_DB>_<size>` (default `peer_helpdesk_<size>`).
 Each is created when missing and only grows, so a second run at a size reuses its data
-(`--fresh` drops and refills them). A missing database starts as a copy of the side's largest
-smaller one (`CREATE DATABASE … TEMPLATE`, seconds) and grows from there, as the harnesses'
-own runs grow one database 10k → 100k → 1M; all sizes are filled before the first load test.
-`--fill-only` stops there (fill now, measure later on a quiet machine). Nothing else is
-written. Results: OUT (default var/bench-compare/<UTC stamp>/), `ours/` and `peer/` as each
-harness writes them, `table.md` (`fill.txt` with --fill-only).
+(`--fresh` drops and refills them). A missing database starts as a copy of the same side's
+database at the next smaller size asked for (`CREATE DATABASE … TEMPLATE`, seconds) and grows
+from there, as the harnesses' own runs grow one database 10k → 100k → 1M; the two sides fill
+at once (`nice -n FILL_NICE`, default 10), all sizes before the first load test.
+`--fill-only` stops there (fill now, measure later on a quiet machine). `--backlog N` also
+copies each size of ours to `<BACKLOG_DB>_<size>` (default `<COMPARE_DB>_backlog_<size>`),
+adds N open cases (`fill backlog`) and load-tests our queue there in every round (table row
+"queue with an open backlog ÷ without"). Nothing else is written. Results: OUT (default
+var/bench-compare/<UTC stamp>/), `ours/`, `ours-backlog/` and `peer/` as each harness writes
+them, `table.md` (`fill.txt` with --fill-only).
 REDIS_URL, when set, reaches our gunicorn (the shared cache, `cached_db` sessions).
 """
 
