@@ -172,8 +172,8 @@ def build_suggestion(case: Case, message: Message, version, prediction: Predicti
     received = timezone.localdate(message.created_at)
     slots = extract_slots(f"{message.subject}\n{text}", today=received)
     risk_flags = detect_risks(f"{message.subject}\n{text}")
-    intents = {intent.slug: intent for intent in Intent.objects.all()}
-    intent = intents.get(prediction.intent) if prediction else None
+    # The predicted intent only (not every intent, as before issue 16): its policy as it is now.
+    intent = Intent.objects.filter(slug=prediction.intent).first() if prediction else None
     confidence = prediction.confidence if prediction else 0.0
     routed = routing_intent(intent, version)
     routing = route(
