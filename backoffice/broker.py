@@ -26,9 +26,11 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 
 from django import db
+from django.db import transaction
 from django.utils import timezone
 from django_q.brokers.orm import ORM
 from django_q.conf import Conf
+from django_q.models import OrmQ
 from django_q.signing import BadSignature, SignedPackage
 
 logger = logging.getLogger(__name__)
@@ -82,11 +84,32 @@ class LeasedORM(ORM):
         self.leases = Leases()
         self._renewer_pid = None
 
+    @staticmethod
+    def get_connection(list_key: str | None = None):
+        # django-q2's ORM broker closes old connections before every statement it sends (each
+        # enqueue, each lease taken, each acknowledgement), and with CONN_HEALTH_CHECKS each
+        # close makes the next statement a `SELECT 1` first: 5-6 per message at intake
+        # (docs/performance.md, issue 16). A request and a task already start that way;
+        # the cluster's own loops do it once per round (`fresh`).
+        return OrmQ.objects.using(Conf.ORM)
+
+    @staticmethod
+    def fresh() -> None:
+        """Drop a connection that broke or aged out (a database restart), as a request's start
+        does: the pusher's and the monitor's loops have no request around them."""
+        if transaction.get_autocommit(using=Conf.ORM):
+            db.close_old_connections()
+
+    def acknowledge(self, task_id):
+        self.fresh()
+        return super().acknowledge(task_id)
+
     def timeout(self, task):
         return timezone.now() + timedelta(seconds=lease_seconds())
 
     def dequeue(self):
         # ORM.dequeue, remembering the lock written: the lease is renewed only while it holds.
+        self.fresh()
         rows = self.get_connection().filter(key=self.list_key, lock__lt=timezone.now())[: Conf.BULK]
         if not rows:
             time.sleep(Conf.POLL)  # an empty queue: spare the processor

@@ -6,15 +6,16 @@ Run from the project root::
     .venv/bin/python bench/intake.py -n 600 --mails 0 --pipes 0 \\
         --try '{"q": {"save_limit": -1}}' --try '{"db": {"CONN_MAX_AGE": 0}}'
 
-The database ``bench_intake`` on 127.0.0.1:5432 is filled once to ``--cases`` (100,000) with
-``bench/workspace/fill.py`` (migrate, ``seed_demo``, bulk COPY of a realistic history) and kept
-between runs (``--fresh`` drops it); every run adds its own messages on top. A real SMTP server
-and a webhook receiver run in this process (``bench/two_nodes.py``'s sinks): automated replies
-and webhooks go there, as in production. A node is ``gunicorn -c deploy/gunicorn.conf.py`` with
-2 workers and ``manage.py qcluster``, each a session of its own, ``DEBUG=0``, behind a simulated
-TLS proxy, with the settings of ``bench/intake_settings.py``: the product's, unless ``--try``
-lays JSON over ``Q_CLUSTER`` (``"q"``), ``DATABASES["default"]`` (``"db"``) or the environment
-(``"env"``). The baseline runs first, then each ``--try`` with a fresh node.
+The database ``bench_intake`` (or ``--database``) on 127.0.0.1:5432 is filled once to ``--cases``
+(100,000) with ``bench/workspace/fill.py`` (migrate, ``seed_demo``, bulk COPY of a realistic
+history) and kept between runs (``--fresh`` drops it); every run adds its own messages on top. A
+real SMTP server and a webhook receiver run in this process (``bench/two_nodes.py``'s sinks):
+automated replies and webhooks go there, as in production. A node is ``gunicorn -c
+deploy/gunicorn.conf.py`` with 2 workers and ``manage.py qcluster``, each a session of its own,
+``DEBUG=0``, behind a simulated TLS proxy, with the settings of ``bench/intake_settings.py``: the
+product's, unless ``--try`` lays JSON over ``Q_CLUSTER`` (``"q"``), ``DATABASES["default"]``
+(``"db"``) or the environment (``"env"``). The baseline runs first, then each ``--try`` with a
+fresh node.
 
 1. **API**: ``-n`` messages POSTed to ``/api/v1/messages/`` with the integrator's token from
    ``--clients`` threads (20 more first, to warm the workers, not counted). The clock runs from
@@ -322,13 +323,15 @@ def mail_runs(env: dict, mails: int, pipes: int, clients: int, excluded: set[int
 
 
 def main() -> None:
+    global DATABASE, URL, LOGS  # one database per run (--database), read by the helpers above
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("-n", type=int, default=1000, help="messages through the API")
     parser.add_argument("--mails", type=int, default=300, help="mails through the SMTP receiver")
     parser.add_argument("--pipes", type=int, default=40, help="mails through ingest_email")
     parser.add_argument("--clients", type=int, default=4)
     parser.add_argument("--cases", type=int, default=100_000, help="cases in the database")
-    parser.add_argument("--fresh", action="store_true", help="drop bench_intake and refill it")
+    parser.add_argument("--database", default=DATABASE, help="the database (bench_intake)")
+    parser.add_argument("--fresh", action="store_true", help="drop the database and refill it")
     parser.add_argument(
         "--try",
         dest="variants",
@@ -338,6 +341,8 @@ def main() -> None:
     )
     parser.add_argument("--no-baseline", action="store_true", help="only the --try runs")
     args = parser.parse_args()
+    DATABASE, URL = args.database, URL.replace(DATABASE, args.database)
+    LOGS = LOGS.with_name(f"bench-{DATABASE}") if DATABASE != "bench_intake" else LOGS
 
     LOGS.mkdir(exist_ok=True)
     fill(args.cases, args.fresh)

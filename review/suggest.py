@@ -5,13 +5,14 @@ import logging
 from datetime import date, timedelta
 
 from django.conf import settings
-from django.db import transaction
+from django.db import IntegrityError, transaction
+from django.db.models import BooleanField, ExpressionWrapper, Q
 from django.utils import timezone, translation
 
 from cases.blanks import blanks_in, fill, greeting_for
 from cases.formats import day_text
 from cases.models import ActionKind, Case, Message, Priority
-from cases.transitions import Actor, case_transition
+from cases.transitions import Actor, TransitionConflict, case_transition
 from review.engine import interface as engine_interface
 from review.engine.dates import WEEKDAYS
 from review.engine.intent_classifier import IntentClassifier, Prediction
@@ -171,8 +172,8 @@ def build_suggestion(case: Case, message: Message, version, prediction: Predicti
     received = timezone.localdate(message.created_at)
     slots = extract_slots(f"{message.subject}\n{text}", today=received)
     risk_flags = detect_risks(f"{message.subject}\n{text}")
-    intents = {intent.slug: intent for intent in Intent.objects.all()}
-    intent = intents.get(prediction.intent) if prediction else None
+    # The predicted intent only (not every intent, as before issue 16): its policy as it is now.
+    intent = Intent.objects.filter(slug=prediction.intent).first() if prediction else None
     confidence = prediction.confidence if prediction else 0.0
     routed = routing_intent(intent, version)
     routing = route(
@@ -237,14 +238,18 @@ def build_suggestion(case: Case, message: Message, version, prediction: Predicti
 
 
 def suggestion_create(*, case_id: int) -> Suggestion | None:
-    """Suggest for a new case and route it; a repeated call for the same message does nothing."""
-    case = Case.objects.awaiting_suggestion().select_related("customer").filter(pk=case_id).first()
-    if case is None:
-        return None
-    inbound = case.messages.filter(direction=Message.Direction.INBOUND)
-    message = inbound.filter(automatic="").last() or inbound.last()
+    """Suggest for a new case and route it; a repeated call for the same message does nothing.
+
+    The case is read twice: here with its message, unlocked (the engine is the slow part), and
+    by `case_transition`'s lock, whose check of the state on the locked row is the guard (only
+    a new case can be automated or routed). The suggestion is stored in the transaction of its
+    transition: a run that lost the race to another run of this job (the same message's
+    suggestion, `one_suggestion_per_message`) or to the case moving on leaves nothing behind.
+    """
+    message = suggestion_message(case_id)
     if message is None:
         return None
+    case = message.case
     # Predict before taking the lock: the engine is the slow part.
     version, classifier = active_classifier()
     prediction = (
@@ -257,15 +262,35 @@ def suggestion_create(*, case_id: int) -> Suggestion | None:
         # An auto-reply, bounce or list mail opened this case: no intent to read, no reply to
         # send; a person looks at it.
         fields |= {"automatable": False, "reason_codes": ["automatic_message"], "draft_reply": ""}
-    with transaction.atomic():
-        locked = Case.objects.awaiting_suggestion().select_for_update().filter(pk=case_id).first()
-        if locked is None:
-            return None  # routed meanwhile by another run of this job
-        suggestion, _ = Suggestion.objects.get_or_create(
-            case=locked, message=message, defaults=fields
-        )
-        suggestion_route(case=locked, suggestion=suggestion)
+    try:
+        with transaction.atomic():
+            suggestion = Suggestion.objects.create(case=case, message=message, **fields)
+            suggestion_route(case=case, suggestion=suggestion)
+    except TransitionConflict:
+        return None  # the case moved on meanwhile: routed by another run of this job
+    except IntegrityError:
+        if not Suggestion.objects.filter(case=case, message=message).exists():
+            raise
+        return None  # another run of this job stored (and routed) it first
     return suggestion
+
+
+def suggestion_message(case_id: int) -> Message | None:
+    """The message to suggest for, with its case and customer, while the case awaits one.
+
+    The newest inbound message a customer wrote; the newest inbound one when all of them are
+    machine-made (an auto-reply opened the case).
+    """
+    written = ExpressionWrapper(Q(automatic=""), output_field=BooleanField())
+    return (
+        Message.objects.filter(
+            case__in=Case.objects.awaiting_suggestion().filter(pk=case_id),
+            direction=Message.Direction.INBOUND,
+        )
+        .select_related("case__customer")
+        .order_by(written.desc(), "-created_at", "-pk")
+        .first()
+    )
 
 
 def suggestion_route(*, case: Case, suggestion: Suggestion):

@@ -24,6 +24,8 @@ from functools import cache
 from importlib.resources import files
 
 import numpy as np
+from scipy import sparse
+from scipy.special import expit
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import FeatureUnion
@@ -85,6 +87,14 @@ class RiskModel:
     models: dict[str, LogisticRegression]
     threshold: float = THRESHOLD
 
+    def __post_init__(self):
+        # Every message is read by this model (the suggestion job): the flags' weights side
+        # by side, one product for all of them, instead of a `predict_proba` per flag whose
+        # input checks cost more than the arithmetic (docs/performance.md, issue 16).
+        models = list(self.models.values())
+        self._weights = np.column_stack([m.coef_.ravel() for m in models]) if models else None
+        self._intercepts = np.array([m.intercept_[0] for m in models])
+
     @classmethod
     def fit(cls, examples: Sequence[tuple[str, Sequence[str]]]) -> RiskModel:
         """Train on (text, flags) pairs; a flag needs examples with it and without it."""
@@ -102,15 +112,21 @@ class RiskModel:
         return cls(flags=tuple(models), features=features, models=models)
 
     def probabilities(self, text: str) -> dict[str, float]:
-        """Each flag's highest probability over the sentences of `text` (0.0 without any)."""
+        """Each flag's highest probability over the sentences of `text` (0.0 without any).
+
+        The figures of each regression's `predict_proba` (the sigmoid of its margin), to the
+        last bit (tests/review/test_risk_phrasings.py), in one sparse product.
+        """
         parts = sentences(text) if isinstance(text, str) else []
-        if not parts:
+        if not parts or self._weights is None:
             return dict.fromkeys(self.flags, 0.0)
-        matrix = self.features.transform(parts)
-        return {
-            flag: float(model.predict_proba(matrix)[:, 1].max())
-            for flag, model in self.models.items()
-        }
+        # FeatureUnion.transform without its per-call machinery: each block, side by side.
+        matrix = sparse.hstack(
+            [block.transform(parts) for _, block in self.features.transformer_list]
+        ).tocsr()
+        margins = matrix @ self._weights + self._intercepts
+        highest = expit(margins.max(axis=0))
+        return {flag: float(p) for flag, p in zip(self.models, highest, strict=True)}
 
     def detect(self, text: str) -> list[str]:
         """The sorted flags whose probability reaches the threshold."""

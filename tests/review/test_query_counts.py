@@ -13,7 +13,7 @@ from review.suggest import suggestion_create
 from tests.review.test_suggest import trained  # noqa: F401 - the fixture
 
 INTAKE_QUERIES = 15
-SUGGESTION_QUERIES = 21
+SUGGESTION_QUERIES = 16
 
 
 def counted(call) -> tuple[object, int]:

@@ -83,6 +83,17 @@ def test_one_threat_in_a_long_friendly_message_is_not_diluted():
     assert "legal" in detect_risks(text)
 
 
+@pytest.mark.parametrize("text", [t for t, _ in RISKY] + ROUTINE, ids=lambda t: t[:40])
+def test_the_figures_are_each_regressions_own_to_the_last_bit(text):
+    """One product for all flags (issue 16) reads exactly what `predict_proba` reads."""
+    model = default_model()
+    matrix = model.features.transform(sentences(text))
+    assert model.probabilities(text) == {
+        flag: float(regression.predict_proba(matrix)[:, 1].max())
+        for flag, regression in model.models.items()
+    }
+
+
 def test_sentences_are_read_one_by_one_and_capped():
     assert sentences("One. Two!\n\nThree?  Four;five") == ["One.", "Two!", "Three?", "Four;five"]
     assert len(sentences("Hi. " * 1000)) == 60
