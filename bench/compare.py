@@ -14,8 +14,16 @@ the two (web + db) and takes the median over the 4-connection runs.
 Databases (PostgreSQL on 127.0.0.1:5432, user postgres): ours `<COMPARE_DB>_<size>` (default
 `bench_workspace_<size>`), the peer's `<PEER_DB>_<size>` (default `peer_helpdesk_<size>`).
 Each is created when missing and only grows, so a second run at a size reuses its data
-(`--fresh` drops and refills them). Nothing else is written. Results: OUT (default
-var/bench-compare/<UTC stamp>/), `ours/` and `peer/` as each harness writes them, `table.md`.
+(`--fresh` drops and refills them). A missing database starts as a copy of the same side's
+database at the next smaller size asked for (`CREATE DATABASE … TEMPLATE`, seconds) and grows
+from there, as the harnesses' own runs grow one database 10k → 100k → 1M; the two sides fill
+at once (`nice -n FILL_NICE`, default 10), all sizes before the first load test.
+`--fill-only` stops there (fill now, measure later on a quiet machine). `--backlog N` also
+copies each size of ours to `<BACKLOG_DB>_<size>` (default `<COMPARE_DB>_backlog_<size>`),
+adds N open cases (`fill backlog`) and load-tests our queue there in every round (table row
+"queue with an open backlog ÷ without"). Nothing else is written. Results: OUT (default
+var/bench-compare/<UTC stamp>/), `ours/`, `ours-backlog/` and `peer/` as each harness writes
+them, `table.md` (`fill.txt` with --fill-only).
 REDIS_URL, when set, reaches our gunicorn (the shared cache, `cached_db` sessions).
 """
 
@@ -26,6 +34,7 @@ import statistics
 import subprocess
 import sys
 import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from bench.workspace.loadtest import bench_env
@@ -34,8 +43,10 @@ REPO = Path(__file__).resolve().parents[1]
 PY = str(REPO / ".venv/bin/python")
 HARNESS = Path(os.environ.get("PEER_HARNESS", "/work/shared/bench/peer"))
 OURS = ["hello", "hello_auth", "queue", "case", "take_over"]
+BACKLOG_REQUESTS = ["hello_auth", "queue"]
 PEER = ["hello", "hello_auth", "list_html", "list_json_25", "detail", "resolve_post"]
 PSQL = ["psql", "-X", "-q", "-h", "127.0.0.1", "-U", "postgres"]
+NICE = ["nice", "-n", os.environ.get("FILL_NICE", "10")]  # fills yield to measurements
 
 
 def label(n: int) -> str:
@@ -80,20 +91,33 @@ def peer_env(db: str, results: Path) -> dict:
     return env
 
 
-def fill_ours(db: str, n: int, fresh: bool):
+def create(db: str, fresh: bool, template: str | None) -> bool:
+    """Create `db` when missing (or `fresh`), as a copy of `template` when given; True if new."""
+    if fresh and exists(db):
+        run([*PSQL, "-d", "postgres", "-c", f'DROP DATABASE "{db}"'])
+    if exists(db):
+        return False
+    copy = f' TEMPLATE "{template}"' if template else ""
+    t0 = time.monotonic()
+    run([*PSQL, "-d", "postgres", "-c", f'CREATE DATABASE "{db}"{copy}'])
+    if template:
+        print(f"  copied {template} in {time.monotonic() - t0:.1f} s", flush=True)
+    return True
+
+
+def fill_ours(db: str, n: int, fresh: bool, template: str | None = None):
     env = ours_env(db)
-    if fresh and exists(db):
-        run([*PSQL, "-d", "postgres", "-c", f'DROP DATABASE "{db}"'])
-    if not exists(db):
-        run([*PSQL, "-d", "postgres", "-c", f'CREATE DATABASE "{db}"'])
+    t0 = time.monotonic()
+    if create(db, fresh, template) and not template:
         run([PY, "-m", "bench.workspace.fill", "prepare"], env=env, cwd=REPO)
-    run([PY, "-m", "bench.workspace.fill", "grow", n], env=env, cwd=REPO)
+    run([*NICE, PY, "-m", "bench.workspace.fill", "grow", n], env=env, cwd=REPO)
+    return time.monotonic() - t0
 
 
-def fill_peer(db: str, n: int, fresh: bool, results: Path) -> None:
+def fill_peer(db: str, n: int, fresh: bool, results: Path, template: str | None = None):
     env = peer_env(db, results)
-    if fresh and exists(db):
-        run([*PSQL, "-d", "postgres", "-c", f'DROP DATABASE "{db}"'])
+    t0 = time.monotonic()
+    create(db, fresh, template)
     run([HARNESS / "setup.sh"], env=env)
     py = Path(env["PEER_DIR"]) / "venv/bin/python"
     project = [
@@ -101,8 +125,50 @@ def fill_peer(db: str, n: int, fresh: bool, results: Path) -> None:
         f"PYTHONPATH={HARNESS / 'project'}",
         "DJANGO_SETTINGS_MODULE=peerproj.settings",
     ]
-    run([*project, py, HARNESS / "gen_data.py", "--tickets", n], env=env, cwd=HARNESS)
+    run([*NICE, *project, py, HARNESS / "gen_data.py", "--tickets", n], env=env, cwd=HARNESS)
     run([*PSQL, "-d", db, "-c", "VACUUM ANALYZE"])
+    return time.monotonic() - t0
+
+
+def fill(sizes, ours_base, peer_base, fresh, results) -> list[str]:
+    """Every size's two databases, smallest first, each grown from a copy of the one before;
+    ours and the peer's side by side (two processes, niced)."""
+
+    def chain(base, grow):
+        done, before = [], None
+        for size in sorted(sizes):
+            db = f"{base}_{label(size)}"
+            done.append((size, grow(db, size, before)))
+            before = db
+        return done
+
+    with ThreadPoolExecutor(2) as pool:
+        ours = pool.submit(chain, ours_base, lambda db, n, t: fill_ours(db, n, fresh, t))
+        peer = pool.submit(chain, peer_base, lambda db, n, t: fill_peer(db, n, fresh, results, t))
+        ours, peer = ours.result(), peer.result()
+    notes = [
+        f"fill {size:,}: ours {o:.0f} s, peer {p:.0f} s"
+        for (size, o), (_, p) in zip(ours, peer, strict=True)
+    ]
+    notes.append(f"filled: load {load()}")
+    print("\n".join(notes), flush=True)
+    return notes
+
+
+def backlog_db(size: int) -> str:
+    """Ours at `size` with the open backlog: `<BACKLOG_DB>_<size>` (`<COMPARE_DB>_backlog_…`)."""
+    base = os.environ.get("COMPARE_DB", "bench_workspace") + "_backlog"
+    return f"{os.environ.get('BACKLOG_DB', base)}_{label(size)}"
+
+
+def fill_backlog(ours_db: str, db: str, n: int, fresh: bool) -> str:
+    """A copy of our database at a size with n open cases on top (`fill backlog`)."""
+    t0 = time.monotonic()
+    create(db, fresh, ours_db)
+    had = psql(db, "SELECT coalesce((SELECT value FROM bench_meta WHERE key = 'backlog'), '0')")
+    if int(had) < n:
+        run([*NICE, PY, "-m", "bench.workspace.fill", "backlog", n - int(had)], env=ours_env(db))
+    return f"backlog {db}: {n:,} open cases on {ours_db}, {time.monotonic() - t0:.0f} s"
 
 
 def peer_targets(db: str, results: Path) -> str:
@@ -118,18 +184,24 @@ def peer_targets(db: str, results: Path) -> str:
     return out.strip().splitlines()[-1]
 
 
-def measure(size, ours_db, peer_db, out, duration, reps):
+def loadtest(db: str, out: Path, duration: int, only) -> None:
+    run(
+        [
+            *(PY, "-m", "bench.workspace.loadtest", "--out", out, "--append"),
+            *("--reps", 1, "--duration", duration, "--only", ",".join(only)),
+            *("--database-url", f"postgres://postgres@127.0.0.1:5432/{db}"),
+        ],
+        env=ours_env(db),
+        cwd=REPO,
+    )
+
+
+def measure(size, ours_db, peer_db, out, duration, reps, backlog=None):
     for rep in range(reps):
         print(f"=== {size:,}: round {rep + 1}/{reps} ({time.strftime('%H:%M:%S')} UTC)", flush=True)
-        run(
-            [
-                *(PY, "-m", "bench.workspace.loadtest", "--out", out / "ours", "--append"),
-                *("--reps", 1, "--duration", duration, "--only", ",".join(OURS)),
-                *("--database-url", f"postgres://postgres@127.0.0.1:5432/{ours_db}"),
-            ],
-            env=ours_env(ours_db),
-            cwd=REPO,
-        )
+        loadtest(ours_db, out / "ours", duration, OURS)
+        if backlog:  # the same size with an open backlog on top, right after the ordinary one
+            loadtest(backlog, out / "ours-backlog", duration, BACKLOG_REQUESTS)
         targets = peer_targets(peer_db, out / "peer")
         env = peer_env(peer_db, out / "peer") | {"APPEND": "1", "ONLY": " ".join(PEER)}
         run([HARNESS / "bench_http.sh", targets, duration, 1], env=env)
@@ -210,6 +282,14 @@ def table(out: Path) -> str:
         lines.append(
             f"| take over (peer: resolve) | {size:,} | {fmt(t)} | {fmt(r)} | {ratio(t, r)} | ≥ 3x |"
         )
+    backlog = runs(out / "ours-backlog", "cases") if (out / "ours-backlog").exists() else {}
+    for cases in sorted({c for c, _ in backlog}):
+        size = max((s for s in sizes if s <= cases), default=None)
+        q, b = cost(ours, size, "queue"), cost(backlog, cases, "queue")
+        lines.append(
+            f"| queue with an open backlog ({cases - (size or 0):,} more cases) ÷ without "
+            f"| {size or 0:,} | {fmt(q)} → {fmt(b)} | — | {ratio(q, b)} | ≤ 1.2 |"
+        )
     if len(sizes) > 1:
         lo, hi = sizes[0], sizes[-1]
         flat_o = ratio(cost(ours, lo, "queue"), cost(ours, hi, "queue"))
@@ -244,6 +324,15 @@ def main():
     parser.add_argument("--duration", type=int, default=10, help="seconds per 4-connection run")
     parser.add_argument("--reps", type=int, default=2, help="rounds of ours, then the peer")
     parser.add_argument("--fresh", action="store_true", help="drop and refill the databases")
+    parser.add_argument(
+        "--fill-only", action="store_true", help="fill the databases, measure nothing"
+    )
+    parser.add_argument(
+        "--backlog",
+        type=int,
+        default=0,
+        help="also measure our queue on a copy of each size with N open cases on top",
+    )
     parser.add_argument("--out", type=Path)
     parser.add_argument("--table", type=Path, help="only print the table of an earlier OUT")
     args = parser.parse_args()
@@ -251,17 +340,25 @@ def main():
         print(table(args.table))
         return
     out = args.out or REPO / "var/bench-compare" / time.strftime("%Y%m%dT%H%M", time.gmtime())
+    out = out.resolve()  # the peer's scripts run in their own folder
     (out / "ours").mkdir(parents=True, exist_ok=True)
     (out / "peer").mkdir(parents=True, exist_ok=True)
     ours_base = os.environ.get("COMPARE_DB", "bench_workspace")
     peer_base = os.environ.get("PEER_DB", "peer_helpdesk")
     header = [machine()]
+    header += fill(args.sizes, ours_base, peer_base, args.fresh, out / "peer")
+    if args.backlog:
+        for size in sorted(args.sizes):
+            ours_db = f"{ours_base}_{label(size)}"
+            header.append(fill_backlog(ours_db, backlog_db(size), args.backlog, args.fresh))
+    if args.fill_only:
+        (out / "fill.txt").write_text("\n".join(header) + "\n")
+        return
     run([PY, "manage.py", "collectstatic", "--noinput", "-v0"], env=ours_env("x"), cwd=REPO)
     for size in sorted(args.sizes):
         ours_db, peer_db = f"{ours_base}_{label(size)}", f"{peer_base}_{label(size)}"
-        fill_ours(ours_db, size, args.fresh)
-        fill_peer(peer_db, size, args.fresh, out / "peer")
-        measure(size, ours_db, peer_db, out, args.duration, args.reps)
+        backlog = backlog_db(size) if args.backlog else None
+        measure(size, ours_db, peer_db, out, args.duration, args.reps, backlog)
         header.append(f"after {size:,}: load {load()}")
     text = "\n".join(header) + "\n\n" + table(out)
     (out / "table.md").write_text(text)

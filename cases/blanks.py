@@ -33,7 +33,7 @@ SLOT_NAMES = {
     "effective": gettext_noop("effective from"),
     "amount": gettext_noop("amount"),
     "previous_amount": gettext_noop("instead of"),
-    "details": gettext_noop("what changes"),
+    "details": gettext_noop("description of the change"),
 }
 
 

@@ -4,6 +4,7 @@
 `action_forms` the case page's transition forms (templates/cases/case_detail.html).
 """
 
+import functools
 import unicodedata
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
@@ -11,10 +12,10 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.text import Truncator
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext
 
 from cases.blanks import blanks_in, slot_label
-from cases.formats import deadline_text
+from cases.formats import deadline_texts
 from cases.models import Priority, State
 from cases.search import is_postgres, snippet_html
 from cases.sla import next_countdown
@@ -65,6 +66,9 @@ def queue_rows(cases, now) -> list[dict]:
     customer_head, _marker, customer_tail = reverse("customer-page", args=[0]).rpartition("0")
     # The intent in the reader's language, as `Intent.display_name` (German where it has one).
     german = (get_language() or "en").split("-")[0] == "de"
+    deadline_text = deadline_texts()  # the language's format, parsed once for the page
+    say = functools.cache(gettext)  # the countdowns' words, translated once for the page
+    zone = timezone.get_current_timezone()
     rows = []
     for case in cases:
         subject = unicodedata.normalize("NFC", case["subject"])  # as truncatechars does
@@ -77,7 +81,7 @@ def queue_rows(cases, now) -> list[dict]:
         if intent is not None:  # floatformat:2 (half up, the language's separator), in [0, 1]
             confidence = Decimal(repr(case["current_suggestion__confidence"]))
             confidence = str(confidence.quantize(CENT, ROUND_HALF_UP)).replace(".", separator)
-        due = timezone.localtime(case["due_at"]) if case["due_at"] else None
+        due = timezone.localtime(case["due_at"], zone) if case["due_at"] else None
         rows.append(
             {
                 "reference": case["reference"],
@@ -103,6 +107,7 @@ def queue_rows(cases, now) -> list[dict]:
                     first_responded_at=case["first_responded_at"],
                     due_at=case["due_at"],
                     now=now,
+                    _=say,
                 ),
             }
         )

@@ -32,11 +32,13 @@ class CustomerQuerySet(models.QuerySet):
 
 
 class Customer(models.Model):
-    email = models.EmailField(unique=True)
-    name = models.CharField(max_length=200, blank=True)
-    language = models.CharField(max_length=8, default="en", help_text=_("For emails and pages."))
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    email = models.EmailField(_("email address"), unique=True)
+    name = models.CharField(_("name"), max_length=200, blank=True)
+    language = models.CharField(
+        _("language"), max_length=8, default="en", help_text=_("For emails and pages.")
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     objects = CustomerQuerySet.as_manager()
 
@@ -109,24 +111,26 @@ class ConfirmationRequest(models.Model):
 
     DEFAULT_TTL = {Kind.CHOOSE: 3, Kind.CONFIRM: 7, Kind.FEEDBACK: 14}  # days
 
-    case = models.ForeignKey("cases.Case", on_delete=models.PROTECT, related_name="confirmations")
-    proposal_version = models.PositiveIntegerField()
-    kind = models.CharField(max_length=10, choices=Kind.choices)
-    options = models.JSONField(default=list, blank=True)
-    adjustment = models.JSONField(default=dict, blank=True)
+    case = models.ForeignKey(
+        "cases.Case", on_delete=models.PROTECT, related_name="confirmations", verbose_name=_("case")
+    )
+    proposal_version = models.PositiveIntegerField(_("proposal version"))
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    options = models.JSONField(_("options"), default=list, blank=True)
+    adjustment = models.JSONField(_("adjustment"), default=dict, blank=True)
     # The text the question went out with (the approved reply): the emails and the thread
     # show the question as it was asked, even after a newer proposal.
-    text = models.TextField(blank=True, default="")
-    salt = models.CharField(max_length=32, editable=False, default="")
-    token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    text = models.TextField(_("question asked"), blank=True, default="")
+    salt = models.CharField(_("salt"), max_length=32, editable=False, default="")
+    token_hash = models.CharField(_("token hash"), max_length=64, unique=True, editable=False)
     status = models.CharField(
-        max_length=12, choices=Status.choices, default=Status.PENDING, db_index=True
+        _("status"), max_length=12, choices=Status.choices, default=Status.PENDING, db_index=True
     )
-    expires_at = models.DateTimeField()
-    reminded_at = models.DateTimeField(null=True, blank=True)
-    decided_at = models.DateTimeField(null=True, blank=True)
-    outcome = models.JSONField(default=dict, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField(_("expires at"))
+    reminded_at = models.DateTimeField(_("reminded at"), null=True, blank=True)
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    outcome = models.JSONField(_("outcome"), default=dict, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     objects = ConfirmationRequestQuerySet.as_manager()
 
@@ -205,20 +209,25 @@ class EmailOutbox(Delivery):
         CANCELLED = "cancelled", _("Cancelled")
         UNDELIVERED = "undelivered", _("Not delivered")
 
-    key = models.CharField(max_length=120, unique=True)
-    kind = models.CharField(max_length=10, choices=Kind.choices)
-    case = models.ForeignKey("cases.Case", on_delete=models.PROTECT, related_name="emails")
+    key = models.CharField(_("key"), max_length=120, unique=True)
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    case = models.ForeignKey(
+        "cases.Case", on_delete=models.PROTECT, related_name="emails", verbose_name=_("case")
+    )
     confirmation = models.ForeignKey(
-        ConfirmationRequest, on_delete=models.PROTECT, related_name="emails"
+        ConfirmationRequest,
+        on_delete=models.PROTECT,
+        related_name="emails",
+        verbose_name=_("confirmation request"),
     )
-    to_email = models.EmailField()
-    language = models.CharField(max_length=8, default="en")
-    message_id = models.CharField(max_length=255)
+    to_email = models.EmailField(_("recipient"))
+    language = models.CharField(_("language"), max_length=8, default="en")
+    message_id = models.CharField(_("message ID"), max_length=255)
     status = models.CharField(
-        max_length=12, choices=Status.choices, default=Status.PENDING, db_index=True
+        _("status"), max_length=12, choices=Status.choices, default=Status.PENDING, db_index=True
     )
-    sent_at = models.DateTimeField(null=True, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     objects = EmailOutboxQuerySet.as_manager()
 

@@ -42,3 +42,10 @@ class ReviewConfig(AppConfig):
         from review import personal_data
 
         register(personal_data.CONTRIBUTION)
+
+        # How its reason codes read in the queue's rows (`cases.queue_html`): the words of its
+        # template filter `explain`, memoised per language.
+        from cases.queue_html import say_reasons_with
+        from review.templatetags.reasons import explain
+
+        say_reasons_with(explain)

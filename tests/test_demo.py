@@ -67,6 +67,16 @@ def test_seed_demo_builds_a_working_back_office_and_is_idempotent(capsys):
                 continue
             assert f"{suggestion.threshold:.2f}" in text or f"{suggestion.threshold:.3f}" in text
 
+    # No adjustment offered to a customer takes effect before the message came in, whenever
+    # the demo is seeded ("from 1 November" in a December demo was offered as a past date).
+    adjustments = Case.objects.exclude(current_suggestion=None).filter(
+        current_suggestion__adjustment__has_key="effective"
+    )
+    assert adjustments.exists()
+    for case in adjustments.select_related("current_suggestion"):
+        effective = case.current_suggestion.adjustment["effective"]
+        assert effective >= case.created_at.date().isoformat(), case.reference
+
     def counts():
         return Case.objects.count(), CaseEvent.objects.count(), TrainingExample.objects.count()
 

@@ -99,12 +99,14 @@ def test_key_strings_in_german():
         assert str(ActorKind.AI.label) == "KI"
         assert "Zuständigkeitsbereich" in explain("out_of_scope")
         assert explain("missing_slot:order_number") == "Bestellnummer fehlt"
+        assert explain("missing_slot:details") == "Beschreibung der Änderung fehlt"
         assert explain("risk_class:legal") == "rechtliches Risiko: ein Mensch muss entscheiden"
         assert translation.ngettext("%(counter)s case", "%(counter)s cases", 3) == (
             "%(counter)s Fälle"
         )
     with translation.override("en"):
         assert str(State.IN_REVIEW.label) == "In review"
+        assert explain("missing_slot:details") == "the description of the change is missing"
 
 
 @pytest.mark.django_db

@@ -4,6 +4,7 @@ Usage (from the repository root, environment as in bench/workspace/README.md):
 
     .venv/bin/python -m bench.workspace.fill prepare          # migrate, seed_demo, bench user
     .venv/bin/python -m bench.workspace.fill grow 10000       # add cases until there are 10,000
+    .venv/bin/python -m bench.workspace.fill backlog 10000    # add 10,000 open cases on top
 
 Generated cases go back in time from the moment of the first `grow`, one every minute
 (10k cases ≈ 7 days, 1M ≈ 1.9 years), so growing adds older history and the open backlog
@@ -11,6 +12,10 @@ stays where it is in real life: the newest WINDOW cases carry the live mix of st
 review, escalated, in progress, awaiting the customer, resolved); older ones are resolved
 (younger than CLOSE_AFTER_DAYS) or closed, except a small share of stale cases left in review
 or in progress (0.15 %), which is how the backlog creeps up with history in practice.
+
+`backlog N` adds N open cases on top of the history, as a team that has fallen behind would
+have them: in review, escalated or in progress (the live window's mix), every intent and
+reason set, arrived 3 hours to weeks ago (a third overdue), one new customer per three.
 
 Every case gets 3 messages (1 for `new`), a current Suggestion (none for `new`), 2 to 5
 CaseEvents, review items where it went through review (an open one with reason codes while in
@@ -307,11 +312,12 @@ class Generator:
             return "in_review"  # stale: nobody picked it up
         return "resolved" if age < 7 * 86400 else "closed"
 
-    def case(self, k, customer_id, customer_name):
+    def case(self, k, customer_id, customer_name, state=None, age=None):
         rng = self.rng
-        age = (k + 1) * INTERVAL_S + rng.random() * INTERVAL_S
+        if age is None:
+            age = (k + 1) * INTERVAL_S + rng.random() * INTERVAL_S
         created = self.anchor - age
-        state = self.state_for(k, age)
+        state = state or self.state_for(k, age)
         pk = self.next_id("cases_case")
         ref = reference_for(pk)
         priority = self.pick(self.priorities)
@@ -491,14 +497,12 @@ INTENT_WEIGHTS = [12, 10, 10, 16, 12, 10, 5, 4, 12, 9]
 ALT_SLUGS = ["order_status", "out_of_scope", "address_change", "legal_complaint"]
 
 
-def grow(target: int, seed: int = 0):
-    setup_django()
+def fill_context():
+    """The intents, the agents (not the bench agent) and the active model the rows refer to."""
     from django.contrib.auth import get_user_model
-    from django.db import connection
 
     from review.models import Intent, ModelVersion
 
-    t0 = time.monotonic()
     intents = list(Intent.objects.order_by("pk").values("id", "slug", "action", "risk_class"))
     users = list(
         get_user_model()
@@ -509,6 +513,15 @@ def grow(target: int, seed: int = 0):
     model = ModelVersion.objects.filter(is_active=True).values_list("pk", "label").first()
     if not intents or not users or model is None:
         sys.exit("run `prepare` first (seed_demo: intents, users, model)")
+    return intents, users, model
+
+
+def grow(target: int, seed: int = 0):
+    setup_django()
+    from django.db import connection
+
+    t0 = time.monotonic()
+    intents, users, model = fill_context()
     with connection.cursor() as django_cursor:
         cur = django_cursor.cursor  # the psycopg cursor
         check_schema(cur)
@@ -539,7 +552,9 @@ def grow(target: int, seed: int = 0):
         cur.execute("SET synchronous_commit = off")
         rng = random.Random(seed * 1_000_003 + total)
         gen = Generator(ids, anchor, intents, users, model, rng)
-        k = total - seed_cases  # generated so far: the next case is the k-th newest
+        # Generated history so far (a backlog added on top is not history): the next case is
+        # the k-th newest.
+        k = total - seed_cases - int(meta_get(cur, "backlog", 0))
         todo = target - total
         big = None
         done = 0
@@ -579,6 +594,77 @@ def grow(target: int, seed: int = 0):
         print(f"VACUUM ANALYZE {time.monotonic() - t1:.1f} s")
         cur.execute("SELECT pg_size_pretty(pg_database_size(current_database()))")
         print(f"database size {cur.fetchone()[0]}")
+
+
+BACKLOG_MIX = [("in_review", 64), ("escalated", 9), ("in_progress", 27)]  # the live mix's
+
+
+def backlog_age(rng) -> float:
+    """Seconds since a backlog case arrived: most within the day (3 to 22 hours: its events
+    never lie in the future), a fifth older (mean 5 days more), so a third is overdue."""
+    if rng.random() < 0.8:
+        return rng.uniform(3 * 3600, 22 * 3600)
+    return 22 * 3600 + rng.expovariate(1 / (5 * 86400))
+
+
+def backlog(n: int, seed: int = 0):
+    """Add n open cases in actionable states on top of the history: a real backlog."""
+    setup_django()
+    from django.db import connection
+
+    t0 = time.monotonic()
+    intents, users, model = fill_context()
+    with connection.cursor() as django_cursor:
+        cur = django_cursor.cursor
+        check_schema(cur)
+        ids = {}
+        for table in COLUMNS:
+            cur.execute(f"SELECT coalesce(max(id), 0) + 1 FROM {table}")  # noqa: S608
+            ids[table] = cur.fetchone()[0]
+        first_ids = dict(ids)
+        big = int(meta_get(cur, "big_customer", 0))
+        cur.execute("SELECT reference FROM cases_case WHERE id < %s", [ids["cases_case"]])
+        taken = {r[0] for r in cur.fetchall()}
+        if any(
+            reference_for(pk) in taken for pk in range(ids["cases_case"], ids["cases_case"] + n)
+        ):
+            sys.exit("reference collision with existing cases")
+        cur.execute("SET session_replication_role = replica")
+        cur.execute("SET synchronous_commit = off")
+        rng = random.Random(seed * 1_000_003 + ids["cases_case"])
+        gen = Generator(ids, time.time(), intents, users, model, rng)  # ages from now
+        mix = weighted(BACKLOG_MIX)
+        done = 0
+        while done < n:
+            chunk = min(CHUNK, n - done)
+            first = gen.customers(max(1, chunk // 3), time.time() - 30 * 86400)
+            for _ in range(chunk):
+                if big and rng.random() < 0.01:
+                    cid = big + rng.randrange(BIG_CUSTOMERS)
+                else:
+                    cid = rng.randint(first, gen.ids["customers_customer"] - 1)
+                state = gen.pick(mix)
+                gen.case(0, cid, rng.choice(FIRST), state=state, age=backlog_age(rng))
+            cur.execute("BEGIN")
+            gen.flush(cur)
+            meta_set(cur, "backlog", int(meta_get(cur, "backlog", 0)) + chunk)
+            cur.execute("COMMIT")
+            done += chunk
+        for table in COLUMNS:
+            cur.execute(
+                f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "  # noqa: S608
+                f"(SELECT max(id) FROM {table}))"
+            )
+        cur.execute("SET session_replication_role = origin")
+        check_range(cur, first_ids)
+        cur.execute("VACUUM (ANALYZE)")
+        cur.execute(
+            "SELECT state, count(*), count(*) FILTER (WHERE due_at < now()) FROM cases_case "
+            "WHERE id >= %s GROUP BY state ORDER BY state",
+            [first_ids["cases_case"]],
+        )
+        mix_text = ", ".join(f"{s} {c:,} ({o:,} overdue)" for s, c, o in cur.fetchall())
+        print(f"backlog +{n:,} open cases in {time.monotonic() - t0:.1f} s: {mix_text}")
 
 
 def check_range(cur, first_ids):
@@ -631,11 +717,16 @@ def main():
     g = sub.add_parser("grow")
     g.add_argument("cases", type=int)
     g.add_argument("--seed", type=int, default=0)
+    b = sub.add_parser("backlog", help="add N open cases in actionable states")
+    b.add_argument("cases", type=int)
+    b.add_argument("--seed", type=int, default=0)
     args = parser.parse_args()
     if args.command == "prepare":
         prepare()
-    else:
+    elif args.command == "grow":
         grow(args.cases, args.seed)
+    else:
+        backlog(args.cases, args.seed)
 
 
 if __name__ == "__main__":

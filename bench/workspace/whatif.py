@@ -1,26 +1,15 @@
-"""What-if: the queue view with the fixes docs/performance.md proposes, to measure what they buy.
+"""What-if: the queue as it was rendered before its rows were rendered in one pass in Python.
 
 Bench-only (served at /_bench/queue-whatif/ by bench/workspace/urls.py, never by the product).
-It rendered the product's own template, `cases/queue.html`, with the same rows and counts as
-`cases.views.queue` then, and differed in four places only:
-
-1. reason counts grouped in SQL by the reason-code list (a few dozen rows) instead of loading
-   every open review item's JSON and counting in Python (thousands of rows, O(backlog));
-2. the 50 rows load only the columns the template shows (`.only()`), not every JSON column of
-   the case, its suggestion and the intent (`proposal`, `outcome`, `alternatives`, `slots`,
-   `options`, `adjustment`, `draft_reply`, `reply_templates`, …);
-3. the state's label is looked up once per state, not through `get_state_display()` per row
-   (which rebuilds the choices dict and translates on every call);
-4. the intents for the filter load only slug and name.
-
-`compare()` checks that both views produce the same page (apart from the CSRF token).
-
-Since the queue render fixes (docs/performance.md, 28 Nov 2026) the product's view has fixes
-1 to 4 and prepares every row's display values itself (`cases.presenters.queue_rows`); this what-if
-now stands for the queue *before* those fixes: it renders `queue_before.html`, a copy of the
-template as it was then (filters, `{% url %}` and the state label per row), so `compare()`
-checks that the new rows print exactly what the old ones did, and the load test can still
-measure the old row rendering beside the new one.
+History: first the queue view with the fixes docs/performance.md proposed (reason counts
+grouped in SQL, `.only()` on the rows, the state's label once per state, intents' names
+only); from the queue render fixes (28 Nov 2026) a copy of the template before those. Since
+"Queue rows in one pass" (issue 16, 6 Dec 2026) it is the product's queue view, with the same
+context and statements, rendering `queue_before.html`: the queue's template as it was just
+before (commit 783ec24, the row and presence/SLA includes inlined), whose fifty rows and
+filter options are loops of template nodes. So `compare()` checks, on the bench's own data,
+that the rows and options rendered in Python print exactly what those loops printed, and the
+load test measures the old rendering beside the new one (`queue_whatif`).
 """
 
 import functools
@@ -28,86 +17,58 @@ import re
 from pathlib import Path
 
 from django.core.paginator import Paginator
-from django.db.models import Count
 from django.http import HttpResponse
 from django.template import engines
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from cases.access import staff_required
-from cases.models import Case, State
-from cases.selectors import OPEN_STATES, queue_cases, queue_filters
-from cases.views import PAGE_SIZE
-from review.models import Intent, ReviewItem
-from review.reasons import explain
-
-ROW_FIELDS = (
-    "reference",
-    "subject",
-    "state",
-    "priority",
-    "due_at",
-    "customer__name",
-    "customer__email",
-    "assignee__username",
-    "current_suggestion__confidence",
-    "current_suggestion__intent__name",
+from cases.models import State
+from cases.organising import rows_tagged
+from cases.presence import with_presence
+from cases.presenters import QUEUE_COLUMNS, queue_rows, search_columns
+from cases.selectors import (
+    counted_by_state,
+    latest_arrival,
+    listed_count,
+    queue_cases,
+    queue_filters,
+    state_counts,
 )
-
-
-def reason_counts_sql() -> list[tuple[str, int]]:
-    counts: dict[str, int] = {}
-    grouped = (
-        ReviewItem.objects.open()
-        .order_by()
-        .values_list("reason_codes")
-        .annotate(n=Count("pk"))
-        .values_list("reason_codes", "n")
-    )
-    for codes, n in grouped:
-        for code in codes:
-            counts[code] = counts.get(code, 0) + n
-    return sorted(counts.items(), key=lambda item: (-item[1], item[0]))
+from cases.views import PAGE_SIZE, queue_facets
 
 
 @require_GET
 @staff_required
 def queue_whatif(request):
+    """`cases.views.queue` (the whole page, no htmx partial) with the template before."""
     filters = queue_filters(request.GET)
-    cases = (
-        queue_cases(request.user, filters)
-        .select_related("customer", "assignee", "current_suggestion__intent")
-        .only(*ROW_FIELDS)
-        .with_open_reasons()
-    )
-    page = Paginator(cases, PAGE_SIZE).get_page(request.GET.get("page"))
-    labels = {state: str(label) for state, label in State.choices}
-    for case in page.object_list:
-        case.get_state_display = labels[case.state]  # the template reads it as a value
+    cases = queue_cases(request.user, filters).with_open_reasons()
+    counts = state_counts()
+    paginator = Paginator(cases, PAGE_SIZE)
+    if counted_by_state(filters):
+        paginator.count = listed_count(filters, counts)
+    page = paginator.get_page(request.GET.get("page"))
+    columns = QUEUE_COLUMNS + (search_columns() if filters["q"] else ())
     context = {
         "page": page,
+        "rows": with_presence(
+            rows_tagged(queue_rows(page.object_list.values(*columns), timezone.now())),
+            request.user,
+        ),
         "filters": filters,
         "querystring": request.GET.copy(),
-        "now": timezone.now(),
-    }
-    state_counts = dict(
-        Case.objects.filter(state__in=OPEN_STATES)
-        .values_list("state")
-        .annotate(n=Count("pk"))
-        .values_list("state", "n")
-    )
-    context |= {
-        "state_counts": [(state, state.label, state_counts.get(state, 0)) for state in OPEN_STATES],
-        "reason_counts": [(code, explain(code), n) for code, n in reason_counts_sql()],
-        "intents": Intent.objects.only("slug", "name").order_by("name"),
-        "latest": Case.objects.order_by("-created_at").values_list("created_at", flat=True).first(),
+        "state_counts": counts,
+        "states": State.choices,
+        "latest": latest_arrival(),
+        **queue_facets(),
     }
     return HttpResponse(before_template().render(context, request))
 
 
 @functools.cache
 def before_template():
-    """The queue's template as it was before the render fixes (a copy, `queue_before.html`)."""
+    """The queue's template before its rows were rendered in Python (`queue_before.html`)."""
     return engines["django"].from_string((Path(__file__).parent / "queue_before.html").read_text())
 
 

@@ -78,11 +78,11 @@ class QuarantinedEmailAdmin(ReadOnlyAdmin):
             release = quarantined_email_release(pk=pk, user=request.user)
             self.message_user(request, *release_message(pk, release))
 
-    @admin.display(description="size")
+    @admin.display(description=gettext_lazy("size"))
     def size_display(self, obj):
         return filesizeformat(obj.size)
 
-    @admin.display(description="raw mail (beginning)")
+    @admin.display(description=gettext_lazy("raw mail (beginning)"))
     def raw_preview(self, obj):
         data = bytes(obj.raw[:PREVIEW_BYTES])
         text = data.decode("utf-8", errors="replace").replace("\x00", "\ufffd")

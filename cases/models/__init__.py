@@ -1,13 +1,6 @@
 """The models of the case workflow, by topic; Django and the other apps import them from here."""
 
-from cases.models.case import (
-    REFERENCE_ALPHABET,
-    REFERENCE_LENGTH,
-    TRANSITION_NAMES,
-    Case,
-    new_reference,
-    transitions_of,
-)
+from cases.models.case import TRANSITION_NAMES, Case, transitions_of
 from cases.models.choices import (
     CUSTOMER,
     SLA_HOURS,
@@ -44,6 +37,7 @@ from cases.models.message import (
 )
 from cases.models.permissions import may_decide, may_handle, may_work, nobody
 from cases.models.queries import OPEN_REVIEW_STATUSES, CaseQuerySet, open_review_items
+from cases.models.reference import REFERENCE_ALPHABET, REFERENCE_LENGTH, new_reference
 from cases.models.sla import Notification, SlaTarget
 from cases.models.staff import StaffProfile
 from cases.models.tags import Tag

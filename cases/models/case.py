@@ -6,7 +6,6 @@ through `cases.transitions.case_transition`, which locks, re-checks, saves and w
 one `CaseEvent`.
 """
 
-import secrets
 from datetime import timedelta
 
 from django.conf import settings
@@ -15,79 +14,99 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_fsm import RETURN_VALUE, ConcurrentTransitionMixin, FSMField, transition
 
-from cases.models.choices import (
-    CUSTOMER,
-    STAFF,
-    SYSTEM,
-    ActionKind,
-    Priority,
-    State,
-)
+from cases.models.choices import CUSTOMER, STAFF, SYSTEM, ActionKind, Priority, State
 from cases.models.permissions import may_decide, may_handle, may_work, nobody
-from cases.models.queries import CaseQuerySet
+from cases.models.queries import CASE_INDEXES, CaseQuerySet
+from cases.models.reference import REFERENCE_LENGTH, new_reference
 from cases.models.sla import SlaTarget
-
-# No 0/O, 1/I/L: references are read out on the phone.
-REFERENCE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
-REFERENCE_LENGTH = 8  # 31**8 ≈ 8.5e11: not guessable by enumeration, still easy to read.
-
-
-def new_reference() -> str:
-    return "".join(secrets.choice(REFERENCE_ALPHABET) for _ in range(REFERENCE_LENGTH))
 
 
 class Case(ConcurrentTransitionMixin, models.Model):
     reference = models.CharField(
-        max_length=REFERENCE_LENGTH, unique=True, default=new_reference, editable=False
+        _("reference"),
+        max_length=REFERENCE_LENGTH,
+        unique=True,
+        default=new_reference,
+        editable=False,
     )
     customer = models.ForeignKey(
-        "customers.Customer", on_delete=models.PROTECT, related_name="cases"
+        "customers.Customer", models.PROTECT, related_name="cases", verbose_name=_("customer")
     )
-    subject = models.CharField(max_length=255, blank=True)
-    channel = models.CharField(max_length=20, default="api")
-    language = models.CharField(max_length=8, default="en")
-    state = FSMField(default=State.NEW, choices=State.choices, protected=True, db_index=True)
-    priority = models.PositiveSmallIntegerField(choices=Priority.choices, default=Priority.NORMAL)
+    subject = models.CharField(_("subject"), max_length=255, blank=True)
+    channel = models.CharField(_("channel"), max_length=20, default="api")
+    language = models.CharField(_("language"), max_length=8, default="en")
+    state = FSMField(
+        _("state"), default=State.NEW, choices=State.choices, protected=True, db_index=True
+    )
+    priority = models.PositiveSmallIntegerField(
+        _("priority"), choices=Priority.choices, default=Priority.NORMAL
+    )
     assignee = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
         blank=True,
         on_delete=models.SET_NULL,
         related_name="assigned_cases",
+        verbose_name=_("assignee"),
     )
     # The resolution target's due time (the queue's order); the first answer's is
     # `first_response_due_at`. Both from `SlaTarget` when the case arrives (`set_priority`).
-    due_at = models.DateTimeField(null=True, blank=True, db_index=True)
-    first_response_due_at = models.DateTimeField(null=True, blank=True)
+    due_at = models.DateTimeField(_("due at"), null=True, blank=True, db_index=True)
+    first_response_due_at = models.DateTimeField(_("first response due at"), null=True, blank=True)
     # The first reply or proposal that went to the customer (written in `carry_out`, once).
-    first_responded_at = models.DateTimeField(null=True, blank=True)
+    first_responded_at = models.DateTimeField(_("first responded at"), null=True, blank=True)
     current_suggestion = models.ForeignKey(
-        "review.Suggestion", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        "review.Suggestion",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("current suggestion"),
     )
     # The suggestion whose proposal went to the customer last (written where it is sent,
     # `carry_out`): it is not offered for approval again.
     sent_suggestion = models.ForeignKey(
-        "review.Suggestion", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        "review.Suggestion",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("sent suggestion"),
     )
     # What the customer is asked to decide (options or an adjustment); bumped on every proposal
     # so that a link to an older proposal can never decide the newer one.
-    proposal_version = models.PositiveIntegerField(default=0)
-    proposal = models.JSONField(default=dict, blank=True)
-    outcome = models.JSONField(default=dict, blank=True)
+    proposal_version = models.PositiveIntegerField(_("proposal version"), default=0)
+    proposal = models.JSONField(_("proposal"), default=dict, blank=True)
+    outcome = models.JSONField(_("outcome"), default=dict, blank=True)
     previous_case = models.ForeignKey(
-        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="follow_ups"
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="follow_ups",
+        verbose_name=_("previous case"),
     )
     # Duplicates (docs/bulk.md): what intake found this case repeats, and where it was merged.
     duplicate_of = models.ForeignKey(
-        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("duplicate of"),
     )
     merged_into = models.ForeignKey(
-        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="merged_cases"
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="merged_cases",
+        verbose_name=_("merged into"),
     )
-    created_at = models.DateTimeField(default=timezone.now, db_index=True)
-    updated_at = models.DateTimeField(auto_now=True)
-    resolved_at = models.DateTimeField(null=True, blank=True)
-    closed_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now, db_index=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    resolved_at = models.DateTimeField(_("resolved at"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
 
     objects = CaseQuerySet.as_manager()
 
@@ -101,27 +120,7 @@ class Case(ConcurrentTransitionMixin, models.Model):
             ("decide_legal", "Can approve suggestions with legal risk"),
             ("submit_message", "Can submit inbound messages through the API"),
         ]
-        indexes = [
-            models.Index(fields=["state", "due_at"]),
-            # The queue: open cases in due order; a partial index stays small as history grows.
-            models.Index(
-                fields=["due_at", "-priority", "id"],
-                condition=models.Q(state__in=["in_review", "escalated", "in_progress"]),
-                name="case_actionable_due_idx",
-            ),
-            # The queue's counts by state: (state, id) of open cases only, so the count is an
-            # index-only scan of a few thousand entries, not a heap visit per open case.
-            models.Index(
-                fields=["state", "id"],
-                condition=models.Q(
-                    state__in=["new", "in_review", "escalated", "in_progress", "awaiting_customer"]
-                ),
-                name="case_open_state_idx",
-            ),
-            # The case page's "other cases of this customer", newest first: a few index entries
-            # per customer instead of a backward scan of all cases by `created_at`.
-            models.Index(fields=["customer", "created_at"], name="case_customer_created_idx"),
-        ]
+        indexes = CASE_INDEXES
 
     def __str__(self):
         return self.reference

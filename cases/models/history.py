@@ -149,13 +149,22 @@ def event_fields(
 class CaseEvent(AppendOnlyModel):
     """What happened to a case, who did it and why. Append-only (also in PostgreSQL)."""
 
-    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="events")
-    name = models.CharField(max_length=40, help_text=_("The transition, or the kind of event."))
-    from_state = models.CharField(max_length=20, choices=State.choices)
-    to_state = models.CharField(max_length=20, choices=State.choices)
-    actor_kind = models.CharField(max_length=12, choices=ActorKind.choices)
+    case = models.ForeignKey(
+        Case, on_delete=models.PROTECT, related_name="events", verbose_name=_("case")
+    )
+    name = models.CharField(
+        _("event"), max_length=40, help_text=_("The transition, or the kind of event.")
+    )
+    from_state = models.CharField(_("from state"), max_length=20, choices=State.choices)
+    to_state = models.CharField(_("to state"), max_length=20, choices=State.choices)
+    actor_kind = models.CharField(_("actor kind"), max_length=12, choices=ActorKind.choices)
     actor_user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("actor"),
     )
     confirmation = models.ForeignKey(
         "customers.ConfirmationRequest",
@@ -163,16 +172,22 @@ class CaseEvent(AppendOnlyModel):
         blank=True,
         on_delete=models.PROTECT,
         related_name="+",
+        verbose_name=_("confirmation request"),
     )
     suggestion = models.ForeignKey(
-        "review.Suggestion", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        "review.Suggestion",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("suggestion"),
     )
-    model_version = models.CharField(max_length=80, blank=True)
-    policy_version = models.PositiveIntegerField(null=True, blank=True)
-    reason_codes = models.JSONField(default=list, blank=True)
-    comment = models.TextField(blank=True)
-    data = models.JSONField(default=dict, blank=True)
-    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+    model_version = models.CharField(_("model version"), max_length=80, blank=True)
+    policy_version = models.PositiveIntegerField(_("policy version"), null=True, blank=True)
+    reason_codes = models.JSONField(_("reason codes"), default=list, blank=True)
+    comment = models.TextField(_("comment"), blank=True)
+    data = models.JSONField(_("data"), default=dict, blank=True)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now, db_index=True)
 
     objects = CaseEventQuerySet.as_manager()
 

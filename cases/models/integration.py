@@ -19,17 +19,23 @@ class IdempotencyKey(models.Model):
     and the same request gets the stored answer, with another request a 422.
     """
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
-    key = models.CharField(max_length=255)
-    method = models.CharField(max_length=10)
-    path = models.CharField(max_length=500)
-    request_hash = models.CharField(max_length=64, help_text=_("SHA-256 of the request body."))
-    status_code = models.PositiveSmallIntegerField(null=True, blank=True)
-    response_body = models.JSONField(null=True, blank=True)
-    created_at = models.DateTimeField(default=timezone.now, db_index=True)
-    completed_at = models.DateTimeField(null=True, blank=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", verbose_name=_("user")
+    )
+    key = models.CharField(_("idempotency key"), max_length=255)
+    method = models.CharField(_("method"), max_length=10)
+    path = models.CharField(_("path"), max_length=500)
+    request_hash = models.CharField(
+        _("request hash"), max_length=64, help_text=_("SHA-256 of the request body.")
+    )
+    status_code = models.PositiveSmallIntegerField(_("status code"), null=True, blank=True)
+    response_body = models.JSONField(_("response body"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now, db_index=True)
+    completed_at = models.DateTimeField(_("completed at"), null=True, blank=True)
 
     class Meta:
+        verbose_name = _("idempotency key")
+        verbose_name_plural = _("idempotency keys")
         ordering = ["-created_at", "-pk"]
         constraints = [
             models.UniqueConstraint(fields=["user", "key"], name="unique_idempotency_key_per_user")
@@ -56,22 +62,28 @@ def new_webhook_secret() -> str:
 class WebhookEndpoint(models.Model):
     """A downstream system's subscription: where to POST which events, signed with its secret."""
 
-    name = models.CharField(max_length=100, blank=True)
-    url = models.URLField(max_length=500, help_text=_("http:// or https:// URL receiving POSTs."))
+    name = models.CharField(_("name"), max_length=100, blank=True)
+    url = models.URLField(
+        _("URL"), max_length=500, help_text=_("http:// or https:// URL receiving POSTs.")
+    )
     secret = models.CharField(
+        _("secret"),
         max_length=100,
         default=new_webhook_secret,
         help_text=_("Signs every delivery (HMAC-SHA256); share it with the receiver only."),
     )
     event_types = models.JSONField(
+        _("event types"),
         default=all_webhook_events,
         help_text=_("Event types sent here: case.transitioned, customer.decided, review.needed."),
     )
-    is_active = models.BooleanField(default=True)
-    created_at = models.DateTimeField(default=timezone.now)
-    updated_at = models.DateTimeField(auto_now=True)
+    is_active = models.BooleanField(_("active"), default=True)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     class Meta:
+        verbose_name = _("webhook endpoint")
+        verbose_name_plural = _("webhook endpoints")
         ordering = ["name", "pk"]
 
     def __str__(self):
@@ -103,23 +115,35 @@ class WebhookDelivery(models.Model):
         FAILED = "failed", _("Failed")
 
     endpoint = models.ForeignKey(
-        WebhookEndpoint, on_delete=models.CASCADE, related_name="deliveries"
+        WebhookEndpoint,
+        on_delete=models.CASCADE,
+        related_name="deliveries",
+        verbose_name=_("endpoint"),
     )
-    event_id = models.UUIDField(help_text=_("The same for every endpoint the event goes to."))
-    event_type = models.CharField(max_length=40, choices=WebhookEvent.choices)
+    event_id = models.UUIDField(
+        _("event ID"), help_text=_("The same for every endpoint the event goes to.")
+    )
+    event_type = models.CharField(_("event type"), max_length=40, choices=WebhookEvent.choices)
     case = models.ForeignKey(
-        Case, null=True, blank=True, on_delete=models.PROTECT, related_name="webhook_deliveries"
+        Case,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="webhook_deliveries",
+        verbose_name=_("case"),
     )
-    payload = models.JSONField()
+    payload = models.JSONField(_("payload"))
     status = models.CharField(
-        max_length=10, choices=Status.choices, default=Status.PENDING, db_index=True
+        _("status"), max_length=10, choices=Status.choices, default=Status.PENDING, db_index=True
     )
-    attempts = models.PositiveSmallIntegerField(default=0)
-    next_attempt_at = models.DateTimeField(default=timezone.now)
-    last_status_code = models.PositiveSmallIntegerField(null=True, blank=True)
-    last_error = models.CharField(max_length=500, blank=True)
-    sent_at = models.DateTimeField(null=True, blank=True)
-    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    next_attempt_at = models.DateTimeField(_("next attempt at"), default=timezone.now)
+    last_status_code = models.PositiveSmallIntegerField(
+        _("last status code"), null=True, blank=True
+    )
+    last_error = models.CharField(_("last error"), max_length=500, blank=True)
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now, db_index=True)
 
     class Meta:
         verbose_name = _("webhook delivery")

@@ -32,7 +32,7 @@ class Macro(models.Model):
         ),
     )
     active = models.BooleanField(_("active"), default=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     objects = MacroQuerySet.as_manager()
 

@@ -25,36 +25,46 @@ class Message(Delivery):
         AI = "ai", _("AI")
         SYSTEM = "system", _("System")
 
-    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="messages")
-    direction = models.CharField(max_length=3, choices=Direction.choices)
-    author_kind = models.CharField(max_length=10, choices=AuthorKind.choices)
-    author_user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
+    case = models.ForeignKey(
+        Case, on_delete=models.PROTECT, related_name="messages", verbose_name=_("case")
     )
-    channel = models.CharField(max_length=20, default="api")
-    subject = models.CharField(max_length=255, blank=True)
-    text = models.TextField(blank=True)
-    html = models.TextField(blank=True, help_text=_("Sanitised HTML, if the message had any."))
+    direction = models.CharField(_("direction"), max_length=3, choices=Direction.choices)
+    author_kind = models.CharField(_("author kind"), max_length=10, choices=AuthorKind.choices)
+    author_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        verbose_name=_("author"),
+    )
+    channel = models.CharField(_("channel"), max_length=20, default="api")
+    subject = models.CharField(_("subject"), max_length=255, blank=True)
+    text = models.TextField(_("text"), blank=True)
+    html = models.TextField(
+        _("HTML"), blank=True, help_text=_("Sanitised HTML, if the message had any.")
+    )
     # What the engine reads: the text without quoted history and signature (email); empty when
     # that is the whole text. `text` keeps everything the customer sent.
-    engine_text = models.TextField(blank=True)
+    engine_text = models.TextField(_("text the AI reads"), blank=True)
     # Why a message is machine-made (auto_replied, bounce, mailing_list, …): stored, never
     # answered, never read as customer intent. Empty for a person's message.
-    automatic = models.CharField(max_length=40, blank=True)
+    automatic = models.CharField(_("machine-made because"), max_length=40, blank=True)
     # A reply whose sender was not believed ("forged", "unverified"; cases/mail/trust.py): it
     # did not join the case it named, and a person decides.
-    sender_check = models.CharField(max_length=12, blank=True)
-    language = models.CharField(max_length=8, blank=True)
-    external_id = models.CharField(max_length=255, blank=True)
-    message_id = models.CharField(max_length=255, blank=True, db_index=True)
-    in_reply_to = models.CharField(max_length=255, blank=True)
-    references = models.TextField(blank=True)
+    sender_check = models.CharField(_("sender check"), max_length=12, blank=True)
+    language = models.CharField(_("language"), max_length=8, blank=True)
+    external_id = models.CharField(_("external ID"), max_length=255, blank=True)
+    message_id = models.CharField(_("message ID"), max_length=255, blank=True, db_index=True)
+    in_reply_to = models.CharField(_("in reply to"), max_length=255, blank=True)
+    references = models.TextField(_("references"), blank=True)
     # Outbound messages are their own outbox: sent once, by the task that claims them; tried
     # again until a server accepts them, or undelivered (`Delivery`).
-    sent_at = models.DateTimeField(null=True, blank=True)
-    created_at = models.DateTimeField(default=timezone.now)
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
 
     class Meta:
+        verbose_name = _("message")
+        verbose_name_plural = _("messages")
         ordering = ["created_at", "pk"]
         constraints = [
             models.UniqueConstraint(
@@ -99,26 +109,33 @@ def attachment_path(instance, filename: str) -> str:
 class Attachment(models.Model):
     """A file that came with an inbound message. Never served inline: it may be anything."""
 
-    message = models.ForeignKey(Message, on_delete=models.PROTECT, related_name="attachments")
+    message = models.ForeignKey(
+        Message, on_delete=models.PROTECT, related_name="attachments", verbose_name=_("message")
+    )
     # Empty when the file was refused (see `rejected`): the message is kept all the same.
     file = models.FileField(
-        upload_to=attachment_path, storage=attachment_storage, blank=True, max_length=200
+        _("file"), upload_to=attachment_path, storage=attachment_storage, blank=True, max_length=200
     )
     filename = models.CharField(
-        max_length=255, help_text=_("The sender's name for it, cleaned; for display only.")
+        _("file name"),
+        max_length=255,
+        help_text=_("The sender's name for it, cleaned; for display only."),
     )
-    declared_type = models.CharField(max_length=100, blank=True)
+    declared_type = models.CharField(_("declared type"), max_length=100, blank=True)
     content_type = models.CharField(
-        max_length=100, help_text=_("What the bytes are, by their signature.")
+        _("content type"), max_length=100, help_text=_("What the bytes are, by their signature.")
     )
-    size = models.PositiveBigIntegerField(default=0)
-    sha256 = models.CharField(max_length=64, blank=True)
-    inline = models.BooleanField(default=False)
-    content_id = models.CharField(max_length=255, blank=True)
+    size = models.PositiveBigIntegerField(_("size"), default=0)
+    sha256 = models.CharField(_("SHA-256 checksum"), max_length=64, blank=True)
+    inline = models.BooleanField(_("inline"), default=False)
+    content_id = models.CharField(_("content ID"), max_length=255, blank=True)
     rejected = models.CharField(
-        max_length=200, blank=True, help_text=_("Why the file was not stored, if it was not.")
+        _("rejected because"),
+        max_length=200,
+        blank=True,
+        help_text=_("Why the file was not stored, if it was not."),
     )
-    created_at = models.DateTimeField(default=timezone.now)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
 
     class Meta:
         verbose_name = _("attachment")
@@ -182,18 +199,20 @@ EXTENSIONS = {
 class QuarantinedEmail(models.Model):
     """An email that could not become a message, kept raw with the reason, for supervisors."""
 
-    raw = models.BinaryField()
+    raw = models.BinaryField(_("raw mail"))
     truncated = models.BooleanField(
-        default=False, help_text=_("Only the beginning is kept: the mail was over the limit.")
+        _("truncated"),
+        default=False,
+        help_text=_("Only the beginning is kept: the mail was over the limit."),
     )
-    size = models.PositiveBigIntegerField(help_text=_("Bytes as received."))
-    sha256 = models.CharField(max_length=64, unique=True)
-    reason = models.TextField()
-    source = models.CharField(max_length=40, blank=True)
-    sender = models.CharField(max_length=254, blank=True, db_index=True)
-    subject = models.CharField(max_length=255, blank=True)
-    message_id = models.CharField(max_length=255, blank=True)
-    received_at = models.DateTimeField(default=timezone.now, db_index=True)
+    size = models.PositiveBigIntegerField(_("size"), help_text=_("Bytes as received."))
+    sha256 = models.CharField(_("SHA-256 checksum"), max_length=64, unique=True)
+    reason = models.TextField(_("reason"))
+    source = models.CharField(_("source"), max_length=40, blank=True)
+    sender = models.CharField(_("sender"), max_length=254, blank=True, db_index=True)
+    subject = models.CharField(_("subject"), max_length=255, blank=True)
+    message_id = models.CharField(_("message ID"), max_length=255, blank=True)
+    received_at = models.DateTimeField(_("received at"), default=timezone.now, db_index=True)
 
     class Meta:
         verbose_name = _("quarantined email")

@@ -20,6 +20,30 @@ def open_review_items():
     return items._default_manager.filter(status__in=OPEN_REVIEW_STATUSES)
 
 
+# The indexes of `Case` (its Meta), beside the queries they serve.
+CASE_INDEXES = [
+    models.Index(fields=["state", "due_at"]),
+    # The queue: open cases in due order; a partial index stays small as history grows.
+    models.Index(
+        fields=["due_at", "-priority", "id"],
+        condition=models.Q(state__in=["in_review", "escalated", "in_progress"]),
+        name="case_actionable_due_idx",
+    ),
+    # The queue's counts by state: (state, id) of open cases only, so the count is an
+    # index-only scan of a few thousand entries, not a heap visit per open case.
+    models.Index(
+        fields=["state", "id"],
+        condition=models.Q(
+            state__in=["new", "in_review", "escalated", "in_progress", "awaiting_customer"]
+        ),
+        name="case_open_state_idx",
+    ),
+    # The case page's "other cases of this customer", newest first: a few index entries
+    # per customer instead of a backward scan of all cases by `created_at`.
+    models.Index(fields=["customer", "created_at"], name="case_customer_created_idx"),
+]
+
+
 class CaseQuerySet(models.QuerySet):
     def open(self):
         return self.exclude(state__in=[State.RESOLVED, State.CLOSED])

@@ -44,8 +44,9 @@ class SlaTarget(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
         editable=False,
+        verbose_name=_("changed by"),
     )
-    updated_at = models.DateTimeField(auto_now=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     objects = SlaTargetQuerySet.as_manager()
 
@@ -77,21 +78,34 @@ class Notification(models.Model):
         MENTION = "mention", _("Mentioned")
 
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="notifications",
+        verbose_name=_("user"),
     )
-    case = models.ForeignKey("cases.Case", on_delete=models.CASCADE, related_name="notifications")
+    case = models.ForeignKey(
+        "cases.Case", on_delete=models.CASCADE, related_name="notifications", verbose_name=_("case")
+    )
     event = models.ForeignKey(
-        "cases.CaseEvent", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+        "cases.CaseEvent",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("event"),
     )
-    kind = models.CharField(max_length=20, choices=Kind.choices)
-    actor = models.CharField(max_length=150, blank=True)  # who did it, as the timeline names them
-    text = models.CharField(max_length=300, blank=True)  # a note's beginning, for a mention
-    created_at = models.DateTimeField(auto_now_add=True)
-    read_at = models.DateTimeField(null=True, blank=True)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    # Who did it, as the timeline names them; a note's beginning, for a mention.
+    actor = models.CharField(_("actor"), max_length=150, blank=True)
+    text = models.CharField(_("text"), max_length=300, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    read_at = models.DateTimeField(_("read at"), null=True, blank=True)
 
     objects = NotificationQuerySet.as_manager()
 
     class Meta:
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
         ordering = ["-created_at", "-pk"]
         constraints = [
             models.UniqueConstraint(

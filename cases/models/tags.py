@@ -24,7 +24,7 @@ class Tag(models.Model):
         # Printed into a style attribute: only a hex colour, nothing else.
         validators=[RegexValidator(r"^#[0-9a-fA-F]{6}$", _("A colour such as #2a6fdb."))],
     )
-    cases = models.ManyToManyField(Case, related_name="tags", blank=True)
+    cases = models.ManyToManyField(Case, related_name="tags", blank=True, verbose_name=_("cases"))
 
     objects = TagQuerySet.as_manager()
 

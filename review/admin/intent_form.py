@@ -6,6 +6,7 @@ typo in a blank (`{ordr_number}`) went unnoticed until a customer would have rea
 """
 
 from django import forms
+from django.utils.functional import lazy
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -51,9 +52,13 @@ TEMPLATE_HELP = gettext_lazy(
 )
 
 
+def draft_label(language) -> str:
+    return _("Draft reply (%(language)s)") % {"language": language}
+
+
 def template_field(language) -> forms.CharField:
     return forms.CharField(
-        label=gettext_lazy("Draft reply (%(language)s)") % {"language": language},
+        label=lazy(draft_label, str)(language),  # in the language of the request
         required=False,
         widget=forms.Textarea(attrs={"rows": 8, "cols": 80}),
         help_text=TEMPLATE_HELP,

@@ -228,7 +228,7 @@ def previous_version() -> ModelVersion | None:
 
 @admin.register(TrainingRun)
 class TrainingRunAdmin(ReadOnlyAdmin):
-    list_display = ["pk", "status", "model_version", "activated", "requested_by", "created_at"]
+    list_display = ["id", "status", "model_version", "activated", "requested_by", "created_at"]
     list_filter = ["status", "activated"]
     list_select_related = ["model_version", "requested_by"]
     fields = [

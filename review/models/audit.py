@@ -28,14 +28,19 @@ class AuditEntry(AppendOnlyModel):
         CUSTOMER_ERASED = "customer_erased", _("Customer data erased")
         MODEL_FILE_REMOVED = "model_file_removed", _("Model file removed")
 
-    action = models.CharField(max_length=30, choices=Action.choices, db_index=True)
+    action = models.CharField(_("action"), max_length=30, choices=Action.choices, db_index=True)
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("actor"),
     )
-    object_type = models.CharField(max_length=40)
-    object_id = models.CharField(max_length=64)
-    data = models.JSONField(default=dict, blank=True)
-    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+    object_type = models.CharField(_("object type"), max_length=40)
+    object_id = models.CharField(_("object ID"), max_length=64)
+    data = models.JSONField(_("data"), default=dict, blank=True)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now, db_index=True)
 
     objects = AppendOnlyQuerySet.as_manager()
     append_only_error = AppendOnlyAuditError

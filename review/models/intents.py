@@ -31,30 +31,48 @@ class Intent(models.Model):
         "four_eyes",
     )
 
-    slug = models.SlugField(max_length=60, unique=True)
-    name = models.CharField(max_length=120)
-    name_de = models.CharField(max_length=120, blank=True)
-    action = models.CharField(max_length=10, choices=ActionKind.choices, default=ActionKind.REPLY)
+    slug = models.SlugField(_("key"), max_length=60, unique=True)
+    name = models.CharField(_("name (English)"), max_length=120)
+    name_de = models.CharField(_("name (German)"), max_length=120, blank=True)
+    action = models.CharField(
+        _("what the AI proposes"),
+        max_length=10,
+        choices=ActionKind.choices,
+        default=ActionKind.REPLY,
+    )
     reply_templates = models.JSONField(
-        default=dict, blank=True, help_text=_('Draft reply per language: {"en": "…", "de": "…"}.')
+        _("draft replies"),
+        default=dict,
+        blank=True,
+        help_text=_('Draft reply per language: {"en": "…", "de": "…"}.'),
     )
     is_out_of_scope = models.BooleanField(
-        default=False, help_text=_("The catch-all for messages the business does not handle.")
+        _("out of scope"),
+        default=False,
+        help_text=_("The catch-all for messages the business does not handle."),
     )
     # The policy.
-    mode = models.CharField(max_length=10, choices=Mode.choices, default=Mode.ASSIST)
+    mode = models.CharField(_("mode"), max_length=10, choices=Mode.choices, default=Mode.ASSIST)
     threshold = models.FloatField(
-        default=0.85, validators=[MinValueValidator(0.0), MaxValueValidator(1.0)]
+        _("confidence threshold"),
+        default=0.85,
+        validators=[MinValueValidator(0.0), MaxValueValidator(1.0)],
     )
-    risk_class = models.CharField(max_length=12, choices=RiskClass.choices, default=RiskClass.NONE)
-    amount_limit = models.DecimalField(max_digits=12, decimal_places=2, null=True, blank=True)
-    required_slots = models.JSONField(default=list, blank=True)
+    risk_class = models.CharField(
+        _("risk class"), max_length=12, choices=RiskClass.choices, default=RiskClass.NONE
+    )
+    amount_limit = models.DecimalField(
+        _("amount limit"), max_digits=12, decimal_places=2, null=True, blank=True
+    )
+    required_slots = models.JSONField(_("required slots"), default=list, blank=True)
     qa_sample_rate = models.FloatField(
-        default=0.0, validators=[MinValueValidator(0.0), MaxValueValidator(1.0)]
+        _("quality sample"),
+        default=0.0,
+        validators=[MinValueValidator(0.0), MaxValueValidator(1.0)],
     )
-    four_eyes = models.BooleanField(default=False)
-    policy_version = models.PositiveIntegerField(default=0, editable=False)
-    updated_at = models.DateTimeField(auto_now=True)
+    four_eyes = models.BooleanField(_("four eyes"), default=False)
+    policy_version = models.PositiveIntegerField(_("policy version"), default=0, editable=False)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     class Meta:
         verbose_name = _("intent")
@@ -95,15 +113,23 @@ class Intent(models.Model):
 
 
 class PolicyVersion(models.Model):
-    intent = models.ForeignKey(Intent, on_delete=models.CASCADE, related_name="policy_versions")
-    version = models.PositiveIntegerField()
-    snapshot = models.JSONField()
-    changed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
+    intent = models.ForeignKey(
+        Intent, on_delete=models.CASCADE, related_name="policy_versions", verbose_name=_("intent")
     )
-    created_at = models.DateTimeField(auto_now_add=True)
+    version = models.PositiveIntegerField(_("version"))
+    snapshot = models.JSONField(_("policy"))
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        verbose_name=_("changed by"),
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     class Meta:
+        verbose_name = _("policy version")
+        verbose_name_plural = _("policy versions")
         ordering = ["-version"]
         constraints = [
             models.UniqueConstraint(fields=["intent", "version"], name="unique_policy_version")

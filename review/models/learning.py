@@ -39,18 +39,18 @@ class ModelVersionQuerySet(models.QuerySet):
 class ModelVersion(models.Model):
     """A trained engine model: the blob, its checksum and its evaluation figures."""
 
-    engine = models.CharField(max_length=40)
-    label = models.CharField(max_length=80, unique=True)
-    blob = models.BinaryField()
-    sha256 = models.CharField(max_length=64)
-    metrics = models.JSONField(default=dict, blank=True)
-    labels = models.JSONField(default=list, blank=True)
-    n_examples = models.PositiveIntegerField(default=0)
-    is_active = models.BooleanField(default=False)
-    created_at = models.DateTimeField(auto_now_add=True)
+    engine = models.CharField(_("engine"), max_length=40)
+    label = models.CharField(_("label"), max_length=80, unique=True)
+    blob = models.BinaryField(_("model file"))
+    sha256 = models.CharField(_("SHA-256 checksum"), max_length=64)
+    metrics = models.JSONField(_("metrics"), default=dict, blank=True)
+    labels = models.JSONField(_("intents learnt"), default=list, blank=True)
+    n_examples = models.PositiveIntegerField(_("examples"), default=0)
+    is_active = models.BooleanField(_("active"), default=False)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     # Set when retention (`ENGINE_KEEP_VERSIONS`) emptied the blob: the figures stay, the
     # model is gone, so this version can no longer be activated or rolled back to.
-    blob_pruned_at = models.DateTimeField(null=True, blank=True)
+    blob_pruned_at = models.DateTimeField(_("model file removed at"), null=True, blank=True)
 
     objects = ModelVersionQuerySet.as_manager()
 
@@ -128,26 +128,49 @@ class TrainingExample(models.Model):
         CORRECTED = "corrected", _("A human gave the right intent")
         REJECTED = "rejected", _("The proposal was rejected")
 
-    text = models.TextField()
-    language = models.CharField(max_length=8, default="en")
-    intent = models.ForeignKey(Intent, on_delete=models.PROTECT, related_name="examples")
-    source = models.CharField(max_length=20, choices=Source.choices)
-    verdict = models.CharField(max_length=10, choices=Verdict.choices, default="confirmed")
+    text = models.TextField(_("text"))
+    language = models.CharField(_("language"), max_length=8, default="en")
+    intent = models.ForeignKey(
+        Intent, on_delete=models.PROTECT, related_name="examples", verbose_name=_("intent")
+    )
+    source = models.CharField(_("source"), max_length=20, choices=Source.choices)
+    verdict = models.CharField(
+        _("verdict"), max_length=10, choices=Verdict.choices, default="confirmed"
+    )
     # How much the example counts in training: a person's correction teaches most.
-    weight = models.FloatField(default=1.0)
+    weight = models.FloatField(_("weight"), default=1.0)
     case = models.ForeignKey(
-        "cases.Case", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        "cases.Case",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("case"),
     )
     suggestion = models.ForeignKey(
-        "review.Suggestion", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        "review.Suggestion",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("suggestion"),
     )
     predicted_intent = models.ForeignKey(
-        Intent, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        Intent,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("predicted intent"),
     )
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        verbose_name=_("created by"),
     )
-    created_at = models.DateTimeField(default=timezone.now)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
 
     class Meta:
         verbose_name = _("training example")
@@ -219,26 +242,41 @@ class TrainingRun(models.Model):
         DONE = "done", _("Done")
         FAILED = "failed", _("Failed")
 
-    engine = models.CharField(max_length=40)
+    engine = models.CharField(_("engine"), max_length=40)
     status = models.CharField(
-        max_length=10, choices=Status.choices, default=Status.QUEUED, db_index=True
+        _("status"), max_length=10, choices=Status.choices, default=Status.QUEUED, db_index=True
     )
     requested_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("requested by"),
     )
-    task_id = models.CharField(max_length=64, blank=True)
+    task_id = models.CharField(_("task ID"), max_length=64, blank=True)
     # The active version when the run started: what the new one is compared with.
     previous_version = models.ForeignKey(
-        ModelVersion, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        ModelVersion,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("previous version"),
     )
     model_version = models.ForeignKey(
-        ModelVersion, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        ModelVersion,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("new model version"),
     )
-    activated = models.BooleanField(default=False)
-    error = models.TextField(blank=True)
-    created_at = models.DateTimeField(default=timezone.now)
-    started_at = models.DateTimeField(null=True, blank=True)
-    finished_at = models.DateTimeField(null=True, blank=True)
+    activated = models.BooleanField(_("activated"), default=False)
+    error = models.TextField(_("error"), blank=True)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    started_at = models.DateTimeField(_("started at"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
 
     objects = TrainingRunQuerySet.as_manager()
 

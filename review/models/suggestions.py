@@ -13,39 +13,56 @@ from review.models.learning import ModelVersion
 class Suggestion(models.Model):
     """What the AI proposes for one message of a case, and the routing decided when stored."""
 
-    case = models.ForeignKey("cases.Case", on_delete=models.PROTECT, related_name="suggestions")
+    case = models.ForeignKey(
+        "cases.Case", on_delete=models.PROTECT, related_name="suggestions", verbose_name=_("case")
+    )
     message = models.ForeignKey(
-        "cases.Message", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        "cases.Message",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("message"),
     )
-    engine = models.CharField(max_length=40)
+    engine = models.CharField(_("engine"), max_length=40)
     model_version = models.ForeignKey(
-        ModelVersion, null=True, blank=True, on_delete=models.PROTECT, related_name="suggestions"
+        ModelVersion,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="suggestions",
+        verbose_name=_("model version"),
     )
-    model_label = models.CharField(max_length=80, blank=True)
-    intent = models.ForeignKey(Intent, null=True, blank=True, on_delete=models.PROTECT)
-    confidence = models.FloatField(default=0.0)
+    model_label = models.CharField(_("model"), max_length=80, blank=True)
+    intent = models.ForeignKey(
+        Intent, null=True, blank=True, on_delete=models.PROTECT, verbose_name=_("intent")
+    )
+    confidence = models.FloatField(_("confidence"), default=0.0)
     # The confidence this suggestion needed to go ahead alone: the policy's threshold, raised
     # by the model's own where it learned a higher one from the data (review.suggest).
     threshold = models.FloatField(
+        _("threshold applied"),
         null=True,
         blank=True,
         help_text=_("The effective automation threshold the routing used."),
     )
-    alternatives = models.JSONField(default=list, blank=True)
-    slots = models.JSONField(default=dict, blank=True)
-    risk_flags = models.JSONField(default=list, blank=True)
-    action = models.CharField(max_length=10, choices=ActionKind.choices, default=ActionKind.MANUAL)
-    options = models.JSONField(default=list, blank=True)
-    adjustment = models.JSONField(default=dict, blank=True)
-    draft_reply = models.TextField(blank=True)
-    language = models.CharField(max_length=8, default="en")
+    alternatives = models.JSONField(_("alternatives"), default=list, blank=True)
+    slots = models.JSONField(_("slots found"), default=dict, blank=True)
+    risk_flags = models.JSONField(_("risk flags"), default=list, blank=True)
+    action = models.CharField(
+        _("action"), max_length=10, choices=ActionKind.choices, default=ActionKind.MANUAL
+    )
+    options = models.JSONField(_("options"), default=list, blank=True)
+    adjustment = models.JSONField(_("adjustment"), default=dict, blank=True)
+    draft_reply = models.TextField(_("draft reply"), blank=True)
+    language = models.CharField(_("language"), max_length=8, default="en")
     # The routing decision, computed once from the policy when the suggestion is stored.
-    automatable = models.BooleanField(default=False)
-    reason_codes = models.JSONField(default=list, blank=True)
-    risk_class = models.CharField(max_length=12, default="none")
-    four_eyes = models.BooleanField(default=False)
-    policy_version = models.PositiveIntegerField(null=True, blank=True)
-    created_at = models.DateTimeField(default=timezone.now)
+    automatable = models.BooleanField(_("may be automated"), default=False)
+    reason_codes = models.JSONField(_("reason codes"), default=list, blank=True)
+    risk_class = models.CharField(_("risk class"), max_length=12, default="none")
+    four_eyes = models.BooleanField(_("four eyes"), default=False)
+    policy_version = models.PositiveIntegerField(_("policy version"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
 
     class Meta:
         verbose_name = _("suggestion")
@@ -67,12 +84,18 @@ class Suggestion(models.Model):
 class Approval(models.Model):
     """One person's approval of a suggestion; four-eyes needs two distinct ones."""
 
-    suggestion = models.ForeignKey(Suggestion, on_delete=models.PROTECT, related_name="approvals")
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT)
-    payload = models.JSONField(default=dict, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
+    suggestion = models.ForeignKey(
+        Suggestion, on_delete=models.PROTECT, related_name="approvals", verbose_name=_("suggestion")
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, verbose_name=_("approved by")
+    )
+    payload = models.JSONField(_("payload"), default=dict, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     class Meta:
+        verbose_name = _("approval")
+        verbose_name_plural = _("approvals")
         ordering = ["created_at"]
         constraints = [
             models.UniqueConstraint(fields=["suggestion", "user"], name="one_approval_per_user")
@@ -103,24 +126,41 @@ class ReviewItem(models.Model):
         CLAIMED = "claimed", _("Claimed")
         DECIDED = "decided", _("Decided")
 
-    case = models.ForeignKey("cases.Case", on_delete=models.PROTECT, related_name="review_items")
-    suggestion = models.ForeignKey(
-        Suggestion, null=True, blank=True, on_delete=models.PROTECT, related_name="review_items"
+    case = models.ForeignKey(
+        "cases.Case", on_delete=models.PROTECT, related_name="review_items", verbose_name=_("case")
     )
-    reason_codes = models.JSONField(default=list)
+    suggestion = models.ForeignKey(
+        Suggestion,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="review_items",
+        verbose_name=_("suggestion"),
+    )
+    reason_codes = models.JSONField(_("reason codes"), default=list)
     status = models.CharField(
-        max_length=10, choices=Status.choices, default=Status.OPEN, db_index=True
+        _("status"), max_length=10, choices=Status.choices, default=Status.OPEN, db_index=True
     )
     claimed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("claimed by"),
     )
-    claimed_at = models.DateTimeField(null=True, blank=True)
-    decision = models.CharField(max_length=20, blank=True)
+    claimed_at = models.DateTimeField(_("claimed at"), null=True, blank=True)
+    decision = models.CharField(_("decision"), max_length=20, blank=True)
     decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("decided by"),
     )
-    decided_at = models.DateTimeField(null=True, blank=True)
-    created_at = models.DateTimeField(default=timezone.now)
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
 
     objects = ReviewItemQuerySet.as_manager()
 

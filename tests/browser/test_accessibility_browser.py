@@ -100,6 +100,7 @@ def test_no_page_breaks_wcag_21_aa(live_server, new_page, language):
         f"/admin/cases/case/{case.pk}/change/",
         "/admin/review/intent/",
         f"/admin/review/intent/{case.current_suggestion.intent_id}/change/",
+        f"/admin/customers/customer/{case.customer_id}/change/",
     ]:
         response = page.goto(live_server.url + path)
         assert response.status == 200, path

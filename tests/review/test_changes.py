@@ -118,13 +118,13 @@ def intent(slug="contract_adjustment", required=()):
                 ("Gültig ab", "Freitag, 1. Januar 2027"),
             ],
         ),
-        # ... and so is what changes, where nothing concrete was taken from the message.
+        # ... and so is the description of the change, where nothing concrete was taken.
         (
             "Ich möchte in den günstigeren Tarif wechseln. Vertrag V-2024-118.",
             ["contract_number"],
             [
                 ("Änderung", "Vertragsanpassung"),
-                ("Was sich ändert", "____"),
+                ("Beschreibung der Änderung", "____"),
                 ("Gültig ab", "Freitag, 1. Januar 2027"),
                 ("Vertragsnummer", "V-2024-118"),
             ],
