@@ -8,10 +8,13 @@ Review rows are reached through the relations (`review_items`, `current_suggesti
 never imports review.
 """
 
-from django.db.models import Count
+from collections import defaultdict
+
+from django.contrib.auth import get_user_model
+from django.db.models import Count, Exists, OuterRef
 from django.utils import timezone
 
-from cases.models import OPEN_REVIEW_STATUSES, Case, State, open_review_items
+from cases.models import OPEN_REVIEW_STATUSES, Attachment, Case, State, open_review_items
 from cases.search import normalized, search_cases
 from customers.models import ConfirmationRequest
 
@@ -121,10 +124,76 @@ def arrived_since(since) -> int:
     return Case.objects.filter(created_at__gt=since).count() if since else 0
 
 
-def open_review_item(case: Case):
-    """The case's open review item (at most one), with who claimed it; None without one."""
+# The case page: what it shows of each row, only those columns (docs/performance.md, "Case page
+# and take over"): compiling, fetching and building the columns nobody reads was most of the
+# page's SQL cost. A column used but not listed here is a lazy load the statement-count tests
+# catch.
+
+
+def open_reasons(case: Case) -> list[str]:
+    """The reason codes of the case's open review item (at most one); [] without one."""
     items = case.review_items.filter(status__in=OPEN_REVIEW_STATUSES)
-    return items.select_related("claimed_by").first()
+    return items.values_list("reason_codes", flat=True).first() or []
+
+
+def names_only(relation: str) -> tuple[str, ...]:
+    """A related user's columns a page names them by (`get_full_name`, `get_username`)."""
+    names = ("id", get_user_model().USERNAME_FIELD, "first_name", "last_name")
+    return tuple(f"{relation}__{name}" for name in names)
+
+
+def user_unnamed(relation: str) -> tuple[str, ...]:
+    """The rest of a related user's columns (password, dates, flags): `defer` them."""
+    named = {name.partition("__")[2] for name in names_only(relation)}
+    fields = get_user_model()._meta.concrete_fields
+    return tuple(f"{relation}__{f.name}" for f in fields if f.name not in named)
+
+
+MESSAGE_SHOWN = (
+    *("case", "direction", "author_kind", "author_user", "subject", "text", "created_at"),
+    *("sent_at", "attempts", "next_attempt_at", "delivery_error", "undelivered_at"),
+)
+ATTACHMENT_SHOWN = ("message", "file", "filename", "content_type", "size", "rejected")
+EMAIL_SHOWN = ("case", "kind", "status", "confirmation", "sent_at", "created_at")
+CONFIRMATION_SHOWN = ("kind", "status", "text", "options", "adjustment")
+
+
+def case_messages(case: Case) -> list:
+    """The conversation's messages, their authors' names and their attachments (`files`).
+
+    Attachments are read only when a message has any (most have none): one statement fewer.
+    """
+    files = Attachment.objects.filter(message=OuterRef("pk"))
+    messages = list(
+        case.messages.select_related("author_user")
+        .only(*MESSAGE_SHOWN, *names_only("author_user"))
+        .annotate(has_files=Exists(files))
+    )
+    by_message = defaultdict(list)
+    with_files = [message.pk for message in messages if message.has_files]
+    if with_files:
+        for attachment in Attachment.objects.filter(message__in=with_files).only(*ATTACHMENT_SHOWN):
+            by_message[attachment.message_id].append(attachment)
+    for message in messages:
+        message.files = by_message[message.pk]
+    return messages
+
+
+def case_emails(case: Case):
+    """The emails to the customer, with what each asked or confirmed."""
+    shown = (f"confirmation__{name}" for name in CONFIRMATION_SHOWN)
+    return case.emails.select_related("confirmation").only(*EMAIL_SHOWN, *shown)
+
+
+def case_timeline(case: Case) -> list:
+    """Every event of the case, with who acted by name."""
+    return list(case.events.select_related("actor_user").defer(*user_unnamed("actor_user")))
+
+
+def other_cases(case: Case):
+    """The customer's ten newest other cases: reference, subject, state."""
+    others = case.customer.cases.exclude(pk=case.pk).order_by("-created_at")
+    return others.only("reference", "customer", "subject", "state", "created_at")[:10]
 
 
 # The REST API's case list: validated parameters (cases.api) → fixed lookups written here.

@@ -49,14 +49,19 @@ from cases.presenters import (
 )
 from cases.selectors import (
     arrived_since,
+    case_emails,
+    case_messages,
+    case_timeline,
     counted_by_state,
     latest_arrival,
     listed_count,
-    open_review_item,
+    open_reasons,
+    other_cases,
     queue_cases,
     queue_filters,
     reason_counts,
     state_counts,
+    user_unnamed,
 )
 from cases.sla import case_targets
 from cases.transitions import Actor, TransitionError, case_record, case_transition
@@ -138,14 +143,12 @@ def queue_news(request):
 
 def case_context(request, case: Case) -> dict:
     suggestion = case.current_suggestion
-    open_item = open_review_item(case)
-    reasons = open_item.reason_codes if open_item else []
     available = [
         t.name
         for t in case.get_available_user_state_transitions(request.user)
         if STAFF in t.custom["by"]
     ]
-    timeline = list(case.events.select_related("actor_user"))
+    timeline = case_timeline(case)
     macros = list(Macro.objects.for_case(case)) if "reply" in available else []
     chosen = next((m for m in macros if str(m.pk) == request.GET.get("macro")), None)
     reply_text = chosen.text_for(case, request.user) if chosen else None
@@ -156,8 +159,7 @@ def case_context(request, case: Case) -> dict:
         "present": present_on(case.reference, request.user),
         "polled": bool(request.htmx),  # a swapped panel beats with the poll, not again at once
         "suggestion": suggestion,
-        "review_item": open_item,
-        "reasons": reasons,
+        "reasons": case_reasons(case),
         "available": available,
         "forms": forms,
         # The alternatives by their names, from the choices the composer reads anyway.
@@ -167,15 +169,11 @@ def case_context(request, case: Case) -> dict:
         "held_by": holder_name(case, request.user),
         "may_force": request.user.has_perm("cases.handle_escalated"),
         "why_not": why_not(case, request.user),
-        "conversation": conversation(
-            case.messages.select_related("author_user").prefetch_related("attachments"),
-            timeline,
-            case.emails.select_related("confirmation"),
-        ),
+        "conversation": conversation(case_messages(case), timeline, case_emails(case)),
         "timeline": timeline,
         "macros": macros,
         "macro": chosen,
-        "other_cases": case.customer.cases.exclude(pk=case.pk).order_by("-created_at")[:10],
+        "other_cases": other_cases(case),
         "from_review": request.GET.get("from") == "review" or request.POST.get("from") == "review",
         **case_organising(case, request.user),
     }
@@ -188,6 +186,14 @@ def intent_names(forms: dict, suggestion) -> dict:
     return dict(INTENTS()) if suggestion is not None and suggestion.alternatives else {}
 
 
+def case_reasons(case: Case) -> list[str]:
+    """Why a human is needed: the open review item's codes, read with the case (`load_case`);
+    a case a transition just saved (and may have decided the item of) reads them anew."""
+    if hasattr(case, "open_reasons"):
+        return case.open_reasons or []
+    return open_reasons(case)
+
+
 def holder_name(case: Case, user) -> str:
     holder = case.assignee
     if holder is None or holder.pk == user.pk:
@@ -197,11 +203,13 @@ def holder_name(case: Case, user) -> str:
 
 def load_case(reference: str) -> Case:
     return get_object_or_404(
-        Case.objects.select_related(
+        Case.objects.with_open_reasons()
+        .select_related(
             "customer",
             "assignee",
             "current_suggestion__intent",
-        ),
+        )
+        .defer(*user_unnamed("assignee")),
         reference=reference,
     )
 

@@ -36,7 +36,7 @@ def production_settings(**env) -> dict:
         ({}, "django.core.cache.backends.db.DatabaseCache", "cache"),
         (
             {"REDIS_URL": "redis://127.0.0.1:6379/3"},
-            "django.core.cache.backends.redis.RedisCache",
+            "backoffice.cache.SharedRedisCache",  # Django's, one client per pool
             "redis://127.0.0.1:6379/3",
         ),
     ],

@@ -3,7 +3,7 @@
 import pytest
 
 from cases.models import Case, State, open_review_items
-from cases.selectors import open_review_item
+from cases.selectors import open_reasons
 from review.models import ReviewItem
 from tests.factories import case_in
 
@@ -13,9 +13,15 @@ pytestmark = pytest.mark.django_db
 def test_open_review_items_are_what_review_calls_open():
     cases = [case_in(State.IN_REVIEW) for _ in ReviewItem.Status]
     for case, status in zip(cases, ReviewItem.Status, strict=True):
-        ReviewItem.objects.create(case=case, reason_codes=["low_confidence"], status=status)
+        ReviewItem.objects.create(case=case, reason_codes=[f"code_{status}"], status=status)
     assert set(open_review_items()) == set(ReviewItem.objects.open())
-    assert {open_review_item(case) for case in cases} - {None} == set(ReviewItem.objects.open())
+    # The case page's reasons: the open item's codes, read alone or with the case.
+    opened = {f"code_{item.status}" for item in ReviewItem.objects.open()}
+    assert {code for case in cases for code in open_reasons(case)} == opened
+    annotated = Case.objects.with_open_reasons().filter(pk__in=[c.pk for c in cases])
+    assert {case.pk: case.open_reasons or [] for case in annotated} == {
+        case.pk: open_reasons(case) for case in cases
+    }
 
 
 def test_a_reason_code_matches_the_open_review_item_only():

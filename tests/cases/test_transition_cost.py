@@ -18,6 +18,7 @@ from django_htmx.middleware import HtmxDetails
 from cases import views, webhooks
 from cases.models import Case, State, WebhookDelivery, WebhookEndpoint, transitions_of
 from cases.transitions import Actor, case_transition, handlers
+from tests.attachments import add_messages_with_attachments
 from tests.factories import CaseFactory, case_in
 
 HTMX = {"HTTP_HX_REQUEST": "true", "HTTP_HX_TARGET": "case-main"}
@@ -196,7 +197,7 @@ def test_a_transition_reads_the_case_once_and_loads_nothing_lazily(agent):
     assert len(sent) == 5
 
 
-def test_take_over_costs_7_statements_and_15_with_the_panel(client, agent):
+def test_take_over_costs_7_statements_and_14_with_the_panel(client, agent):
     client.force_login(agent)
     warm(agent)
     client.get("/review/")  # the session's first request remembers the staff language
@@ -214,11 +215,13 @@ def test_take_over_costs_7_statements_and_15_with_the_panel(client, agent):
     # canned replies of the reply form the panel now offers, and the tags. Were 13 and 19; the
     # emails joined the conversation in issue 12, canned replies and tags in 13; the two
     # permission look-ups went to the session in issue 16 (cases.access.session_permissions;
-    # with the database as the cache, one statement reads the grants' generation).
-    assert counts == {"post": 7, "htmx": 15}
+    # with the database as the cache, one statement reads the grants' generation). The
+    # attachments are read only when a message has any (issue 16, "Case page and take over"):
+    # 15 -> 14.
+    assert counts == {"post": 7, "htmx": 14}
 
 
-def test_the_case_page_costs_11_statements(client, agent):
+def test_the_case_page_costs_9_statements(client, agent):
     client.force_login(agent)
     case = case_in(State.IN_REVIEW)
     url = f"/cases/{case.reference}/"
@@ -226,11 +229,31 @@ def test_the_case_page_costs_11_statements(client, agent):
     with CaptureQueriesContext(connection) as captured:
         assert client.get(url).status_code == 200
     # Session, user (permissions from the session since issue 16), the case (with customer,
-    # assignee, suggestion and intent), the open review item, intents (amend offered),
-    # messages, attachments, the emails to the customer (the conversation shows them), events,
-    # other cases of the customer, the tags (issue 13: all of them, marked whether the case
-    # has each).
-    assert len(statements(captured)) == 11
+    # assignee, suggestion and intent, and the open review item's reasons), intents (amend
+    # offered), messages (whether each has attachments: none here, so no read of them), the
+    # emails to the customer (the conversation shows them), events, other cases of the
+    # customer, the tags (issue 13: all of them, marked whether the case has each). Was 11:
+    # the review item and the attachments had a statement each (issue 16).
+    assert len(statements(captured)) == 9
+
+
+def test_attachments_cost_one_statement_and_only_when_a_message_has_any(client, agent):
+    client.force_login(agent)
+    case = case_in(State.IN_REVIEW)
+    url = f"/cases/{case.reference}/"
+    client.get(url)
+    with CaptureQueriesContext(connection) as without:
+        client.get(url)
+    add_messages_with_attachments(case, 3)  # the case's first message keeps none
+    with CaptureQueriesContext(connection) as captured:
+        page = client.get(url).content.decode()
+    assert len(statements(captured)) == len(statements(without)) + 1
+    # Each message lists its own files, in order, after its text and before the next message.
+    marks = ["Message 0", "photo-0-0", "photo-0-1", "Message 1", "photo-1-0", "photo-1-1"]
+    marks += ["Message 2", "photo-2-0", "photo-2-1", 'id="timeline"']
+    positions = [page.index(mark) for mark in marks]
+    assert positions == sorted(positions)
+    assert page.count('class="attachments"') == 3
 
 
 # The htmx panel after a transition: the saved case rendered as it is, the same as read again.

@@ -1,0 +1,43 @@
+"""The Redis cache backend (backoffice.cache): Django's, with one client per connection pool."""
+
+import os
+
+import pytest
+
+from backoffice.cache import SharedRedisCache
+
+REDIS_URL = os.environ.get("REDIS_URL", "")
+
+
+def redis_cache(url: str) -> SharedRedisCache:
+    return SharedRedisCache(url, {"KEY_PREFIX": "test-shared-clients"})
+
+
+def test_one_client_serves_every_call_to_a_server():
+    cache = redis_cache("redis://127.0.0.1:6379/0")  # no connection is made to build clients
+    client = cache._cache.get_client(write=True)
+    assert cache._cache.get_client() is client
+    assert cache._cache.get_client("any key", write=True) is client
+
+
+def test_reads_from_replicas_get_their_own_client():
+    cache = redis_cache("redis://127.0.0.1:6379/0,redis://127.0.0.1:6380/0")
+    primary = cache._cache.get_client(write=True)
+    replica = cache._cache.get_client()  # reads go to the other servers
+    assert replica is not primary
+    assert cache._cache.get_client() is replica
+    assert replica.connection_pool.connection_kwargs["port"] == 6380
+
+
+@pytest.mark.skipif(not REDIS_URL, reason="needs a Redis server (REDIS_URL)")
+def test_it_behaves_as_djangos_redis_cache():
+    cache = redis_cache(REDIS_URL)
+    cache.delete_many(["a", "n"])
+    assert cache.get("a") is None
+    cache.set("a", {"b": [1, 2]}, 30)
+    assert cache.get("a") == {"b": [1, 2]}
+    assert cache.add("a", "other") is False
+    cache.set("n", 1)
+    assert cache.incr("n", 2) == 3
+    cache.delete_many(["a", "n"])
+    assert cache.get_many(["a", "n"]) == {}
