@@ -42,3 +42,11 @@ class ReviewConfig(AppConfig):
         from review import personal_data
 
         register(personal_data.CONTRIBUTION)
+
+        # Optimised ONNX graphs, made once per machine (`review.engine.sessions`).
+        from django.conf import settings
+
+        from review.engine import sessions
+
+        if settings.ENGINE_CACHE_DIR:
+            sessions.set_cache_dir(settings.ENGINE_CACHE_DIR)
