@@ -27,9 +27,11 @@ Nothing is asserted: a benchmark, not a test. Timings depend on the (shared) mac
 from __future__ import annotations
 
 import argparse
+import atexit
 import csv
 import json
 import os
+import shutil
 import statistics
 import subprocess
 import sys
@@ -50,8 +52,29 @@ N_BATCH = 500
 # Session settings to compare; each overrides `SentenceEmbedder._options` in the child.
 # ``shipped`` changes nothing. ``before`` is what review.engine.embeddings built before
 # issue 15's memory work: every graph optimisation, the CPU memory arena, pre-packing.
+# ``cache``: load the graph optimised once in the cache (`review.engine.sessions`; the
+# default True only for ``shipped``), ``cold``: in an empty cache (a child process optimises
+# it first); ``batch``: texts per ONNX run (`review.engine.embeddings.BATCH_SIZE`).
 SETTINGS: dict[str, dict] = {
     "shipped": {},
+    "shipped-cold": {"cold": True},
+    # What issue 15's first round shipped: optimised in-process, 32 texts per run.
+    "previous": {
+        "level": "all",
+        "arena": False,
+        "pattern": True,
+        "config": {},
+        "trim": True,
+        "batch": 32,
+    },
+    "previous-batch8": {
+        "level": "all",
+        "arena": False,
+        "pattern": True,
+        "config": {},
+        "trim": True,
+        "batch": 8,
+    },
     "before": {"level": "all", "arena": True, "pattern": True, "config": {}, "trim": False},
     "arena+trim": {"level": "all", "arena": True, "pattern": True, "config": {}, "trim": True},
     "noarena": {"level": "all", "arena": False, "pattern": True, "config": {}, "trim": False},
@@ -118,11 +141,19 @@ def memory() -> dict[str, int]:
 
 def apply_setting(setting: dict) -> None:
     """Replace the session options that `SentenceEmbedder` builds by `setting`'s."""
-    if not setting:
-        return
-    from review.engine import embeddings
+    from review.engine import embeddings, sessions
     from review.engine.embeddings import SentenceEmbedder
 
+    if "batch" in setting:
+        embeddings.BATCH_SIZE = setting["batch"]
+    if setting.get("cold"):
+        cold = tempfile.mkdtemp(prefix="bench-serving-cold-")
+        atexit.register(shutil.rmtree, cold, ignore_errors=True)
+        sessions.set_cache_dir(cold)
+    if "level" not in setting:
+        return
+    if not setting.get("cache", False):
+        sessions.set_cache_dir(None)
     if not setting["trim"]:
         embeddings.release_freed_memory = lambda: None
 

@@ -11,7 +11,7 @@ import dataclasses
 import numpy as np
 import pytest
 
-from review.engine import embeddings, interface
+from review.engine import embeddings, interface, sessions
 from review.engine.embeddings import (
     MODEL_FILE,
     EngineUnavailable,
@@ -93,6 +93,8 @@ def test_more_poolings_add_unit_length_views_of_the_same_run() -> None:
 def test_the_session_folds_the_weights_once_and_keeps_no_memory_arena(monkeypatch) -> None:
     import onnxruntime
 
+    # Without a cache of optimised graphs (`review.engine.sessions`; test_engine_sessions.py).
+    monkeypatch.setattr(sessions, "_CACHE_DIR", None)
     released = []
     monkeypatch.setattr(embeddings, "release_freed_memory", lambda: released.append(True))
     embedder = SentenceEmbedder(threads=2)
