@@ -54,11 +54,13 @@ N_BATCH = 500
 # issue 15's memory work: every graph optimisation, the CPU memory arena, pre-packing.
 # ``cache``: load the graph optimised once in the cache (`review.engine.sessions`; the
 # default True only for ``shipped``), ``cold``: in an empty cache (a child process optimises
-# it first); ``batch``: texts per ONNX run (`review.engine.embeddings.BATCH_SIZE`).
+# it first); ``batch``: texts per ONNX run (`review.engine.embeddings.BATCH_SIZE`);
+# ``chunk``: texts scored at a time (`review.engine.classifier.SCORE_CHUNK`).
 SETTINGS: dict[str, dict] = {
     "shipped": {},
     "shipped-cold": {"cold": True},
-    # What issue 15's first round shipped: optimised in-process, 32 texts per run.
+    # What issue 15's first round shipped: optimised in-process, 32 texts per run, a batch
+    # scored at once.
     "previous": {
         "level": "all",
         "arena": False,
@@ -66,14 +68,7 @@ SETTINGS: dict[str, dict] = {
         "config": {},
         "trim": True,
         "batch": 32,
-    },
-    "previous-batch8": {
-        "level": "all",
-        "arena": False,
-        "pattern": True,
-        "config": {},
-        "trim": True,
-        "batch": 8,
+        "chunk": 10**9,
     },
     "before": {"level": "all", "arena": True, "pattern": True, "config": {}, "trim": False},
     "arena+trim": {"level": "all", "arena": True, "pattern": True, "config": {}, "trim": True},
@@ -134,18 +129,23 @@ def train(embeddings: str, blob: Path, banking77: Path) -> None:
 
 
 def memory() -> dict[str, int]:
-    """VmRSS and VmHWM of this process, in MiB."""
+    """VmRSS and VmHWM of this process, and of VmRSS the private (RssAnon) and the mapped
+    files' pages (RssFile: libraries, the optimised graph's weights; shared between workers),
+    in MiB."""
     status = dict(line.split(":", 1) for line in Path("/proc/self/status").read_text().splitlines())
-    return {key: int(status[key].split()[0]) // 1024 for key in ("VmRSS", "VmHWM")}
+    keys = ("VmRSS", "VmHWM", "RssAnon", "RssFile")
+    return {key: int(status[key].split()[0]) // 1024 for key in keys}
 
 
 def apply_setting(setting: dict) -> None:
     """Replace the session options that `SentenceEmbedder` builds by `setting`'s."""
-    from review.engine import embeddings, sessions
+    from review.engine import classifier, embeddings, sessions
     from review.engine.embeddings import SentenceEmbedder
 
     if "batch" in setting:
         embeddings.BATCH_SIZE = setting["batch"]
+    if "chunk" in setting:
+        classifier.SCORE_CHUNK = setting["chunk"]
     if setting.get("cold"):
         cold = tempfile.mkdtemp(prefix="bench-serving-cold-")
         atexit.register(shutil.rmtree, cold, ignore_errors=True)
