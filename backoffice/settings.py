@@ -310,6 +310,9 @@ if Q_CLUSTER["max_attempts"] < 1:
 # The suggestion engine and the routing policy.
 ENGINE = os.environ.get("ENGINE", "tfidf")
 ENGINE_EMBEDDINGS = os.environ.get("ENGINE_EMBEDDINGS", "minilm")  # hybrid's model (docs/engine.md)
+# Where the hybrid engine keeps its optimised ONNX graphs (docs/engine.md, "Serving memory");
+# empty: a directory of its own under the system's temporary directory.
+ENGINE_CACHE_DIR = os.environ.get("ENGINE_CACHE_DIR", "")
 # Optional: draft replies from an OpenAI-compatible chat endpoint; off while LLM_BASE_URL is unset.
 LLM_BASE_URL = os.environ.get("LLM_BASE_URL", "")
 LLM_MODEL = os.environ.get("LLM_MODEL", "")

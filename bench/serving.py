@@ -27,9 +27,11 @@ Nothing is asserted: a benchmark, not a test. Timings depend on the (shared) mac
 from __future__ import annotations
 
 import argparse
+import atexit
 import csv
 import json
 import os
+import shutil
 import statistics
 import subprocess
 import sys
@@ -50,8 +52,24 @@ N_BATCH = 500
 # Session settings to compare; each overrides `SentenceEmbedder._options` in the child.
 # ``shipped`` changes nothing. ``before`` is what review.engine.embeddings built before
 # issue 15's memory work: every graph optimisation, the CPU memory arena, pre-packing.
+# ``cache``: load the graph optimised once in the cache (`review.engine.sessions`; the
+# default True only for ``shipped``), ``cold``: in an empty cache (a child process optimises
+# it first); ``batch``: texts per ONNX run (`review.engine.embeddings.BATCH_SIZE`);
+# ``chunk``: texts scored at a time (`review.engine.classifier.SCORE_CHUNK`).
 SETTINGS: dict[str, dict] = {
     "shipped": {},
+    "shipped-cold": {"cold": True},
+    # What issue 15's first round shipped: optimised in-process, 32 texts per run, a batch
+    # scored at once.
+    "previous": {
+        "level": "all",
+        "arena": False,
+        "pattern": True,
+        "config": {},
+        "trim": True,
+        "batch": 32,
+        "chunk": 10**9,
+    },
     "before": {"level": "all", "arena": True, "pattern": True, "config": {}, "trim": False},
     "arena+trim": {"level": "all", "arena": True, "pattern": True, "config": {}, "trim": True},
     "noarena": {"level": "all", "arena": False, "pattern": True, "config": {}, "trim": False},
@@ -111,18 +129,31 @@ def train(embeddings: str, blob: Path, banking77: Path) -> None:
 
 
 def memory() -> dict[str, int]:
-    """VmRSS and VmHWM of this process, in MiB."""
+    """VmRSS and VmHWM of this process, and of VmRSS the private (RssAnon) and the mapped
+    files' pages (RssFile: libraries, the optimised graph's weights; shared between workers),
+    in MiB."""
     status = dict(line.split(":", 1) for line in Path("/proc/self/status").read_text().splitlines())
-    return {key: int(status[key].split()[0]) // 1024 for key in ("VmRSS", "VmHWM")}
+    keys = ("VmRSS", "VmHWM", "RssAnon", "RssFile")
+    return {key: int(status[key].split()[0]) // 1024 for key in keys}
 
 
 def apply_setting(setting: dict) -> None:
     """Replace the session options that `SentenceEmbedder` builds by `setting`'s."""
-    if not setting:
-        return
-    from review.engine import embeddings
+    from review.engine import classifier, embeddings, sessions
     from review.engine.embeddings import SentenceEmbedder
 
+    if "batch" in setting:
+        embeddings.BATCH_SIZE = setting["batch"]
+    if "chunk" in setting:
+        classifier.SCORE_CHUNK = setting["chunk"]
+    if setting.get("cold"):
+        cold = tempfile.mkdtemp(prefix="bench-serving-cold-")
+        atexit.register(shutil.rmtree, cold, ignore_errors=True)
+        sessions.set_cache_dir(cold)
+    if "level" not in setting:
+        return
+    if not setting.get("cache", False):
+        sessions.set_cache_dir(None)
     if not setting["trim"]:
         embeddings.release_freed_memory = lambda: None
 

@@ -49,3 +49,11 @@ class ReviewConfig(AppConfig):
         from review.templatetags.reasons import explain
 
         say_reasons_with(explain)
+
+        # Optimised ONNX graphs, made once per machine (`review.engine.sessions`).
+        from django.conf import settings
+
+        from review.engine import sessions
+
+        if settings.ENGINE_CACHE_DIR:
+            sessions.set_cache_dir(settings.ENGINE_CACHE_DIR)

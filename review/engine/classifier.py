@@ -42,6 +42,7 @@ EMBEDDING_POOLINGS = ("mean", "cls", "max")  # mean first: the neighbour member 
 MEAN_VIEW_DIM = 384
 NEIGHBOURS = 3
 NEIGHBOUR_WEIGHT = 25.0
+SCORE_CHUNK = 64
 
 
 def build_pipeline(seed: int, engine: str = "tfidf", embedder: Any = None) -> Pipeline:
@@ -207,9 +208,16 @@ def pipeline_scores(
     and for ``hybrid`` the per-intent neighbour similarities (None for ``tfidf``)."""
     model = pipeline.named_steps["model"]
     if isinstance(model, _HybridEnsemble):
-        features = pipeline.named_steps["features"].transform(list(texts))
-        logits, neighbours = model.scores(features)
-        return np.asarray(logits, dtype=np.float64), neighbours
+        # `SCORE_CHUNK` texts at a time: a batch's feature rows and similarities stay small
+        # (issue 15), and a text's scores do not depend on its batch (`_HybridEnsemble._split`).
+        texts = list(texts)
+        features = pipeline.named_steps["features"]
+        chunks = [
+            model.scores(features.transform(texts[start : start + SCORE_CHUNK]))
+            for start in range(0, len(texts), SCORE_CHUNK)
+        ] or [model.scores(features.transform(texts))]
+        logits = np.concatenate([chunk[0] for chunk in chunks])
+        return np.asarray(logits, dtype=np.float64), np.concatenate([c[1] for c in chunks])
     scores = np.asarray(pipeline.decision_function(list(texts)), dtype=np.float64)
     if scores.ndim == 1:
         # Binary logistic regression returns one margin; softmax([0, m]) == sigmoid(m).

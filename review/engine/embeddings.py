@@ -40,12 +40,14 @@ from typing import Any
 import numpy as np
 from sklearn.base import BaseEstimator, TransformerMixin
 
-from review.engine.sessions import release_freed_memory, session_options
+from review.engine.sessions import open_session, release_freed_memory, session_options
 from review.engine.wordpiece import WordPieceTokenizer
 
 DIMENSION = 384
 MAX_LENGTH = 256
-BATCH_SIZE = 32
+# Texts per ONNX run: a run's buffers grow with it (32: +80 MiB at the peak of a batch of
+# 500, 8: +35 MiB) and the throughput does not (docs/engine.md, "Serving memory").
+BATCH_SIZE = 8
 POOLINGS = ("mean", "cls", "max")
 
 
@@ -377,9 +379,7 @@ class SentenceEmbedder(TransformerMixin, BaseEstimator):
             import onnxruntime
         except ImportError:
             raise EngineUnavailable(f"onnxruntime is not installed; {INSTALL_HINT}") from None
-        session = onnxruntime.InferenceSession(
-            str(model), sess_options=self._options(onnxruntime), providers=["CPUExecutionProvider"]
-        )
+        session = open_session(onnxruntime, model, MODEL_FILE.sha256, self._options(onnxruntime))
         self._input_names = {item.name for item in session.get_inputs()}
         tokenizer = WordPieceTokenizer.from_file(vocabulary, max_length=MAX_LENGTH)
         return session, tokenizer
@@ -395,12 +395,9 @@ class SentenceEmbedder(TransformerMixin, BaseEstimator):
             from onnxruntime_extensions import get_library_path
         except ImportError as error:
             raise EngineUnavailable(f"{error.name} is not installed; {INSTALL_HINT}") from None
-        options = self._options(onnxruntime)
         # The SentencePiece tokenizer is a custom operator of onnxruntime-extensions.
-        options.register_custom_ops_library(get_library_path())
-        return onnxruntime.InferenceSession(
-            str(model), sess_options=options, providers=["CPUExecutionProvider"]
-        )
+        options, library = self._options(onnxruntime), get_library_path()
+        return open_session(onnxruntime, model, MULTILINGUAL_FILE.sha256, options, library)
 
     def __getstate__(self) -> dict:
         state = super().__getstate__()

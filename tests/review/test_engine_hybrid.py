@@ -11,7 +11,7 @@ import dataclasses
 import numpy as np
 import pytest
 
-from review.engine import embeddings, interface
+from review.engine import embeddings, interface, sessions
 from review.engine.embeddings import (
     MODEL_FILE,
     EngineUnavailable,
@@ -93,6 +93,8 @@ def test_more_poolings_add_unit_length_views_of_the_same_run() -> None:
 def test_the_session_folds_the_weights_once_and_keeps_no_memory_arena(monkeypatch) -> None:
     import onnxruntime
 
+    # Without a cache of optimised graphs (`review.engine.sessions`; test_engine_sessions.py).
+    monkeypatch.setattr(sessions, "_CACHE_DIR", None)
     released = []
     monkeypatch.setattr(embeddings, "release_freed_memory", lambda: released.append(True))
     embedder = SentenceEmbedder(threads=2)
@@ -184,3 +186,15 @@ def test_a_hybrid_model_built_on_another_model_file_is_refused(hybrid: IntentCla
     dict(features.transformer_list)["minilm"].model_sha256_ = "0" * 64
     with pytest.raises(ValueError, match="another model file"):
         IntentClassifier.from_bytes(model.to_bytes())
+
+
+@needs_hybrid
+def test_texts_are_scored_in_chunks_with_the_same_figures(hybrid, monkeypatch) -> None:
+    from review.engine import classifier
+
+    # Chunks bound a batch's memory (issue 15); a text's scores do not depend on them.
+    monkeypatch.setattr(classifier, "SCORE_CHUNK", 10**9)
+    whole = hybrid.predict_proba(TEXTS[:7]), hybrid.predict(TEXTS[:7])
+    monkeypatch.setattr(classifier, "SCORE_CHUNK", 3)
+    assert np.array_equal(hybrid.predict_proba(TEXTS[:7]), whole[0])
+    assert hybrid.predict(TEXTS[:7]) == whole[1]
