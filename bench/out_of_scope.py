@@ -336,7 +336,13 @@ def main() -> None:
         help="with --inner: fit the classifier on the "
         "first N splits too (its signals and the logit views; 15-25 minutes per split)",
     )
+    parser.add_argument(
+        "--no-svd", action="store_true", help="tfidf: skip the SVD views (the logit view stays)"
+    )
     args = parser.parse_args()
+    if args.no_svd:
+        global SVD_DIMS
+        SVD_DIMS = ()
     args.cache.mkdir(parents=True, exist_ok=True)
     train_texts, train_labels = read(args.banking77_dir / "train.csv")
     test_texts, test_labels = read(args.banking77_dir / "test.csv")

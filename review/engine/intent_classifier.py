@@ -33,7 +33,6 @@ from sklearn.pipeline import Pipeline
 
 from review.engine.calibration import (
     DEFAULT_TARGET_PRECISION,
-    PRIOR_STRENGTH,
     Thresholds,
     choose_thresholds,
     expected_calibration_error,
@@ -56,9 +55,9 @@ FORMAT_VERSION = 1
 N_ALTERNATIVES = 3
 DEFAULT_FOLDS = 5
 # Pseudo-examples of the calibrated claim weighing each intent's record in threshold selection
-# (`review.engine.calibration`), chosen on BANKING77's out-of-fold predictions: for `tfidf` the
-# pooled bound already guards the precision (docs/engine.md, "`tfidf`'s coverage").
-PRIOR_STRENGTHS = {"tfidf": 2000.0, "hybrid": PRIOR_STRENGTH}
+# (`review.engine.calibration`), chosen on BANKING77's out-of-fold predictions: the pooled bound
+# already guards the precision (docs/engine.md, "`tfidf`'s coverage", "`hybrid`'s coverage").
+PRIOR_STRENGTHS = {"tfidf": 2000.0, "hybrid": 2000.0}
 
 
 @dataclass(frozen=True)

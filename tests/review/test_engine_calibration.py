@@ -112,7 +112,7 @@ def test_tfidfs_prior_trusts_the_claim_but_still_stops_an_intent_far_below_it() 
     tfidf = choose_thresholds(
         predicted, confidence, correct, labels, prior_strength=PRIOR_STRENGTHS["tfidf"]
     )
-    assert PRIOR_STRENGTHS == {"tfidf": 2000.0, "hybrid": 300.0}
+    assert PRIOR_STRENGTHS == {"tfidf": 2000.0, "hybrid": 2000.0}
     assert tfidf.status == {"good": "chosen", "bad": "unreachable", "easy": "chosen"}
     assert tfidf.per_intent["good"] == 0.981
     assert not tfidf.automated(["bad"], np.array([0.99])).any()
