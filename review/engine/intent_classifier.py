@@ -2,11 +2,10 @@
 temperature and its per-intent thresholds, fitted, used and serialised together.
 
 Calibration fits one temperature and caps each intent's probability at what its examples
-can show (`review.engine.scaling`; never
-CalibratedClassifierCV). With ``folds=k`` they, the out-of-scope score
-(`review.engine.out_of_scope`) and the per-intent thresholds (`review.engine.calibration`) come from
-out-of-fold predictions on the training data, then the model is refitted on every example;
-without it, from a stratified 20 % holdout.
+can show (`review.engine.scaling`; never CalibratedClassifierCV). With ``folds=k`` they, the
+out-of-scope score (`review.engine.out_of_scope`) and the per-intent thresholds
+(`review.engine.calibration`) come from out-of-fold predictions on the training data, then the
+model is refitted on every example; without it, from a stratified 20 % holdout.
 
 Usage::
 
@@ -46,7 +45,7 @@ from review.engine.classifier import (
 )
 from review.engine.embeddings import DEFAULT_EMBEDDINGS, SentenceEmbedder, embedding_model
 from review.engine.groups import fold_splits, group_ids, spread_columns
-from review.engine.out_of_scope import OutOfScopeScorer, components
+from review.engine.out_of_scope import OutOfScopeScorer
 from review.engine.scaling import evidence_caps, fit_temperature, nll, probabilities
 
 # Version 1 blobs written before the engine choice and thresholds existed load as "tfidf"
@@ -290,10 +289,11 @@ class IntentClassifier:
         correct = (predicted == y_held).astype(float)
         before = softmax(logits, axis=1).max(axis=1)
         after = probabilities(logits, temperature, caps).max(axis=1)
-        raw = components(logits, temperature, None if neighbours is None else neighbours[held])
         in_scope = np.array([str(c) not in out_of_scope_labels for c in classes[y_held]])
-        scorer = OutOfScopeScorer.fit(raw, classes[predicted], classes, in_scope=in_scope)
-        oos_scores = scorer.score(raw)
+        held_neighbours, held_groups = (None if a is None else a[held] for a in (neighbours, group))
+        scorer, oos_scores = OutOfScopeScorer.from_out_of_fold(
+            logits, temperature, held_neighbours, classes[predicted], classes, in_scope, held_groups
+        )
         thresholds = choose_thresholds(
             classes[predicted],
             after,
@@ -323,7 +323,7 @@ class IntentClassifier:
             out_of_scope={
                 "cuts": dict(scorer.cuts),
                 "quantile": scorer.quantile,
-                "signals": ["energy"] + (["neighbour_distance"] if neighbours is not None else []),
+                "signals": scorer.signals(),
                 "oof_cut_share": float(1.0 - scorer.within(classes[predicted], oos_scores).mean()),
             },
         )
@@ -342,7 +342,7 @@ class IntentClassifier:
         proba = probabilities(logits, self.temperature, self.caps)
         if self.out_of_scope is None:
             return proba, np.zeros(len(texts))
-        return proba, self.out_of_scope.score(components(logits, self.temperature, neighbours))
+        return proba, self.out_of_scope.score_logits(logits, self.temperature, neighbours)
 
     def predict_proba(self, texts: Sequence[str]) -> np.ndarray:
         """Calibrated probabilities, one row per text, columns in `self.labels` order."""

@@ -8,7 +8,13 @@ score combines signals that see the distance:
   is high in absolute terms, not only relative to the others;
 * for ``hybrid``, **neighbour distance**: one minus the best intent's neighbour similarity
   (the mean cosine similarity of its 3 nearest training messages,
-  `classifier._HybridEnsemble`): a message far from every training message belongs to none.
+  `classifier._HybridEnsemble`): a message far from every training message belongs to none;
+* for ``tfidf``, **nearest logits** (Sun et al. 2022, in the classifier's output space): one
+  minus the cosine similarity of a message's logit vector to the nearest out-of-fold logit
+  vector of a training message (the scorer keeps them, float32, unit length): a message whose
+  pattern of scores over all intents no training message showed is unusual even where its
+  top score is high. A training message is compared with the others outside its own group
+  (`review.engine.groups`), as a new message is with all of them.
 
 Each signal is standardised on the out-of-fold predictions of the training messages (every
 message scored by a model that did not see it, the way a new message is), and the signals are
@@ -35,14 +41,51 @@ from scipy.special import logsumexp
 CUT_QUANTILE = 0.99
 MIN_PER_INTENT = 30
 REFERENCE_POINTS = 1001
+BLOCK = 512
 
 
-def components(logits: np.ndarray, temperature: float, neighbours: np.ndarray | None) -> np.ndarray:
-    """(n, k) raw signals, each higher for a message more likely out of scope."""
+def components(
+    logits: np.ndarray,
+    temperature: float,
+    neighbours: np.ndarray | None,
+    reference: np.ndarray | None = None,
+    exclude: tuple[np.ndarray, np.ndarray] | None = None,
+) -> np.ndarray:
+    """(n, k) raw signals, each higher for a message more likely out of scope: energy, the
+    neighbour distance (with `neighbours`), the nearest-logits distance (with `reference`;
+    `exclude` = (each row's group, the reference rows' groups) leaves a row's own group out)."""
     columns = [-temperature * logsumexp(np.asarray(logits) / temperature, axis=1)]
     if neighbours is not None:
         columns.append(1.0 - np.asarray(neighbours, dtype=float).max(axis=1))
+    if reference is not None:
+        columns.append(nearest_logits_distance(logits, reference, exclude))
     return np.column_stack(columns)
+
+
+def unit_rows(logits: np.ndarray) -> np.ndarray:
+    """Logit vectors scaled to unit length, float32: the nearest-logits reference."""
+    logits = np.asarray(logits, dtype=np.float64)
+    norms = np.clip(np.linalg.norm(logits, axis=1, keepdims=True), 1e-12, None)
+    return (logits / norms).astype(np.float32)
+
+
+def nearest_logits_distance(
+    logits: np.ndarray,
+    reference: np.ndarray,
+    exclude: tuple[np.ndarray, np.ndarray] | None = None,
+) -> np.ndarray:
+    """One minus each row's largest cosine similarity to a `reference` row (in blocks of
+    `BLOCK` rows: the similarity matrix is never n by n)."""
+    query = unit_rows(logits).astype(np.float64)
+    reference = np.asarray(reference, dtype=np.float64)
+    out = np.empty(len(query))
+    for start in range(0, len(query), BLOCK):
+        similarity = query[start : start + BLOCK] @ reference.T
+        if exclude is not None:
+            own, groups = exclude
+            similarity[np.asarray(own)[start : start + BLOCK, None] == groups[None, :]] = -np.inf
+        out[start : start + BLOCK] = 1.0 - similarity.max(axis=1)
+    return out
 
 
 @dataclass
@@ -54,6 +97,8 @@ class OutOfScopeScorer:
     reference: list[float]
     cuts: dict[str, float] = field(default_factory=dict)
     quantile: float = CUT_QUANTILE
+    # The nearest-logits reference (`unit_rows` of the out-of-fold logits; None: no such signal).
+    logits: np.ndarray | None = field(default=None, compare=False, repr=False)
 
     @classmethod
     def fit(
@@ -64,15 +109,19 @@ class OutOfScopeScorer:
         *,
         in_scope: np.ndarray | None = None,
         quantile: float = CUT_QUANTILE,
+        logits: np.ndarray | None = None,
     ) -> OutOfScopeScorer:
-        """Fit on out-of-fold signals (`components`) and the intents predicted for them."""
+        """Fit on out-of-fold signals (`components`) and the intents predicted for them;
+        `logits` is the nearest-logits reference the signals were computed against."""
         raw = np.asarray(raw, dtype=float)
         keep = np.ones(len(raw), dtype=bool) if in_scope is None else np.asarray(in_scope)
         centre = raw[keep].mean(axis=0)
         scale = np.clip(raw[keep].std(axis=0), 1e-9, None)
         combined = ((raw - centre) / scale).mean(axis=1)
         reference = np.quantile(combined[keep], np.linspace(0.0, 1.0, REFERENCE_POINTS))
-        scorer = cls(centre.tolist(), scale.tolist(), reference.tolist(), quantile=quantile)
+        scorer = cls(
+            centre.tolist(), scale.tolist(), reference.tolist(), quantile=quantile, logits=logits
+        )
         scores = scorer.rank(combined)
         predicted_arr = np.asarray([str(p) for p in predicted], dtype=object)
         pooled = float(np.quantile(scores[keep], quantile))
@@ -81,6 +130,41 @@ class OutOfScopeScorer:
             cut = float(np.quantile(mine, quantile)) if len(mine) >= MIN_PER_INTENT else pooled
             scorer.cuts[str(label)] = round(cut, 4)
         return scorer
+
+    def score_logits(
+        self, logits: np.ndarray, temperature: float, neighbours: np.ndarray | None
+    ) -> np.ndarray:
+        """``oos_score`` of new messages from the model's logits (and neighbour similarities)."""
+        return self.score(components(logits, temperature, neighbours, self.logits))
+
+    @classmethod
+    def from_out_of_fold(
+        cls,
+        logits: np.ndarray,
+        temperature: float,
+        neighbours: np.ndarray | None,
+        predicted: Sequence[str],
+        labels: Sequence[str],
+        in_scope: np.ndarray,
+        groups: np.ndarray | None = None,
+    ) -> tuple[OutOfScopeScorer, np.ndarray]:
+        """The scorer of `IntentClassifier.fit` and the out-of-fold rows' scores. Signals:
+        energy and either the neighbour distance (`hybrid`, with `neighbours`) or the
+        nearest-logits distance against the in-scope rows' out-of-fold logits, own group left
+        out (`tfidf`; on `hybrid` it was not validated, docs/engine.md)."""
+        reference = exclude = None
+        if neighbours is None:
+            own = np.arange(len(logits)) if groups is None else np.asarray(groups)
+            reference, exclude = unit_rows(logits[in_scope]), (own, own[in_scope])
+        raw = components(logits, temperature, neighbours, reference, exclude)
+        scorer = cls.fit(raw, predicted, labels, in_scope=in_scope, logits=reference)
+        return scorer, scorer.score(raw)
+
+    def signals(self) -> list[str]:
+        """The signals' names, in `components` order."""
+        nearest = [] if self.logits is None else ["nearest_logits"]
+        neighbour = ["neighbour_distance"] if len(self.centre) > 1 + len(nearest) else []
+        return ["energy", *neighbour, *nearest]
 
     def rank(self, combined: np.ndarray) -> np.ndarray:
         """Share of the reference below each combined value, in [0, 1]."""
@@ -109,6 +193,7 @@ class OutOfScopeScorer:
             "reference": list(self.reference),
             "cuts": dict(self.cuts),
             "quantile": self.quantile,
+            **({} if self.logits is None else {"logits": self.logits}),
         }
 
     @classmethod
@@ -119,4 +204,5 @@ class OutOfScopeScorer:
             reference=[float(v) for v in data["reference"]],
             cuts={k: float(v) for k, v in data["cuts"].items()},
             quantile=float(data.get("quantile", CUT_QUANTILE)),
+            logits=None if data.get("logits") is None else np.asarray(data["logits"], np.float32),
         )

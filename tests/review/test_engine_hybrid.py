@@ -143,6 +143,7 @@ def test_the_hybrid_model_sums_two_regressions_and_a_neighbour_score(hybrid) -> 
 @needs_hybrid
 def test_the_hybrid_out_of_scope_score_uses_the_neighbour_distance(hybrid) -> None:
     assert hybrid.metrics["out_of_scope"]["signals"] == ["energy", "neighbour_distance"]
+    assert hybrid.out_of_scope.logits is None  # nearest logits: `tfidf` only (not validated)
     inside, outside = hybrid.predict(
         ["Where is my parcel? It has not arrived", "Who won the football world cup in 1954?"]
     )

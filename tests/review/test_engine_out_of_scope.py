@@ -7,7 +7,13 @@ import pytest
 
 from review.engine.calibration import choose_thresholds
 from review.engine.intent_classifier import IntentClassifier
-from review.engine.out_of_scope import MIN_PER_INTENT, OutOfScopeScorer, components
+from review.engine.out_of_scope import (
+    MIN_PER_INTENT,
+    OutOfScopeScorer,
+    components,
+    nearest_logits_distance,
+    unit_rows,
+)
 from review.engine.scaling import evidence_caps, probabilities
 from review.management.commands.evaluate_engine import pairings
 from tests.review.test_engine_core import LABELS, TEXTS
@@ -25,6 +31,42 @@ def test_energy_is_higher_for_flat_logits() -> None:
     # With neighbour similarities a second column: one minus the best similarity.
     raw = components(np.zeros((1, 2)), 1.0, np.array([[0.2, 0.7]]))
     assert raw[0, 1] == pytest.approx(0.3)
+
+
+def test_nearest_logits_is_the_cosine_distance_to_the_closest_reference_vector() -> None:
+    reference = unit_rows(np.array([[2.0, 0.0, 0.0], [0.0, 3.0, 0.0]]))
+    assert reference.dtype == np.float32
+    assert np.allclose(np.linalg.norm(reference, axis=1), 1.0)
+    logits = np.array([[5.0, 0.0, 0.0], [0.0, 0.0, 1.0], [1.0, 1.0, 0.0]])
+    distance = nearest_logits_distance(logits, reference)
+    assert distance == pytest.approx([0.0, 1.0, 1.0 - np.sqrt(0.5)], abs=1e-6)
+    # A training row is compared with the other groups' rows only, never with itself.
+    own = np.array([0, 1])
+    left_out = nearest_logits_distance(logits[:2], reference, (own, own))
+    assert left_out == pytest.approx([1.0, 1.0], abs=1e-6)
+    # The third column of `components`, after energy and the neighbour distance.
+    raw = components(logits, 1.0, np.full((3, 3), 0.5), reference)
+    assert raw.shape == (3, 3)
+    assert raw[:, 2] == pytest.approx(distance)
+
+
+def test_the_nearest_logits_reference_travels_with_the_scorer(model) -> None:
+    scorer = model.out_of_scope
+    assert scorer.logits.shape == (len(TEXTS), len(model.labels))
+    again = OutOfScopeScorer.from_metrics(scorer.as_metrics())
+    assert np.array_equal(again.logits, scorer.logits)
+    logits = np.random.default_rng(1).normal(size=(4, len(model.labels)))
+    assert np.array_equal(
+        again.score_logits(logits, 0.5, None), scorer.score_logits(logits, 0.5, None)
+    )
+    # A scorer saved before the signal existed scores with energy alone, as it did.
+    old = {k: v for k, v in scorer.as_metrics().items() if k != "logits"}
+    old["centre"], old["scale"] = old["centre"][:1], old["scale"][:1]
+    before = OutOfScopeScorer.from_metrics(old)
+    assert before.logits is None and before.signals() == ["energy"]
+    assert np.array_equal(
+        before.score_logits(logits, 0.5, None), before.score(components(logits, 0.5, None))
+    )
 
 
 def test_the_score_ranks_against_the_out_of_fold_reference_and_cuts_per_intent() -> None:
@@ -70,7 +112,7 @@ def test_no_prediction_is_certain(model) -> None:
 def test_predictions_carry_an_out_of_scope_score_that_survives_a_round_trip(model) -> None:
     inside, outside = model.predict(["Where is my order?", "xq zzv wibble frotz"])
     assert 0.0 <= inside.oos_score < outside.oos_score <= 1.0
-    assert model.metrics["out_of_scope"]["signals"] == ["energy"]
+    assert model.metrics["out_of_scope"]["signals"] == ["energy", "nearest_logits"]
     again = IntentClassifier.from_bytes(model.to_bytes())
     assert again.predict(["xq zzv wibble frotz"])[0] == outside
     assert outside.out_of_scope == (outside.oos_score > model.out_of_scope.cut_for(outside.intent))
