@@ -579,13 +579,7 @@ def grow(target: int, seed: int = 0):
             done += n
             rate = done / (time.monotonic() - t0)
             print(f"  {total + done:>9,} cases  ({rate:,.0f} cases/s)", flush=True)
-        for table in COLUMNS:
-            cur.execute(
-                f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "  # noqa: S608
-                f"(SELECT max(id) FROM {table}))"
-            )
-        cur.execute("SET session_replication_role = origin")
-        check_range(cur, first_ids)
+        end_copy(cur, first_ids)
         print(f"grew {total:,} -> {target:,} cases in {time.monotonic() - t0:.1f} s; rows:")
         for table, count in gen.counts.items():
             print(f"  {table:<32} +{count:,}")
@@ -650,13 +644,7 @@ def backlog(n: int, seed: int = 0):
             meta_set(cur, "backlog", int(meta_get(cur, "backlog", 0)) + chunk)
             cur.execute("COMMIT")
             done += chunk
-        for table in COLUMNS:
-            cur.execute(
-                f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "  # noqa: S608
-                f"(SELECT max(id) FROM {table}))"
-            )
-        cur.execute("SET session_replication_role = origin")
-        check_range(cur, first_ids)
+        end_copy(cur, first_ids)
         cur.execute("VACUUM (ANALYZE)")
         cur.execute(
             "SELECT state, count(*), count(*) FILTER (WHERE due_at < now()) FROM cases_case "
@@ -665,6 +653,18 @@ def backlog(n: int, seed: int = 0):
         )
         mix_text = ", ".join(f"{s} {c:,} ({o:,} overdue)" for s, c, o in cur.fetchall())
         print(f"backlog +{n:,} open cases in {time.monotonic() - t0:.1f} s: {mix_text}")
+
+
+def end_copy(cur, first_ids) -> None:
+    """After the raw COPYs: the id sequences past the new rows, the triggers back on, and the
+    foreign keys of the new id range checked."""
+    for table in COLUMNS:
+        cur.execute(
+            f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "  # noqa: S608
+            f"(SELECT max(id) FROM {table}))"
+        )
+    cur.execute("SET session_replication_role = origin")
+    check_range(cur, first_ids)
 
 
 def check_range(cur, first_ids):
