@@ -110,7 +110,7 @@ def test_no_page_breaks_wcag_21_aa(live_server, new_page, language):
     # The admin's date and time inputs are named by their field.
     page.goto(f"{live_server.url}/admin/cases/case/{case.pk}/change/")
     with translation.override(language):
-        due_at = capfirst(Case._meta.get_field("due_at").verbose_name)
+        due_at = str(capfirst(Case._meta.get_field("due_at").verbose_name))
     for part in ("date", "time"):
         name = f"{due_at}: {words(language, part)}"
         expect(page.get_by_label(name, exact=True)).to_have_count(1)
