@@ -12,10 +12,10 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.text import Truncator
-from django.utils.translation import get_language, gettext
+from django.utils.translation import gettext
 
 from cases.blanks import blanks_in, slot_label
-from cases.formats import deadline_texts
+from cases.formats import deadline_texts, german
 from cases.models import Priority, State
 from cases.search import is_postgres, snippet_html
 from cases.sla import next_countdown
@@ -65,7 +65,7 @@ def queue_rows(cases, now) -> list[dict]:
     url_head, _marker, url_tail = reverse("case-page", args=["REFERENCE"]).rpartition("REFERENCE")
     customer_head, _marker, customer_tail = reverse("customer-page", args=[0]).rpartition("0")
     # The intent in the reader's language, as `Intent.display_name` (German where it has one).
-    german = (get_language() or "en").split("-")[0] == "de"
+    in_german = german()
     deadline_text = deadline_texts()  # the language's format, parsed once for the page
     say = functools.cache(gettext)  # the countdowns' words, translated once for the page
     zone = timezone.get_current_timezone()
@@ -75,7 +75,7 @@ def queue_rows(cases, now) -> list[dict]:
         if len(subject) > 60:
             subject = Truncator(subject).chars(60)
         intent = case["current_suggestion__intent__name"]  # None: no suggestion or no intent
-        if german and case["current_suggestion__intent__name_de"]:
+        if in_german and case["current_suggestion__intent__name_de"]:
             intent = case["current_suggestion__intent__name_de"]
         confidence = ""
         if intent is not None:  # floatformat:2 (half up, the language's separator), in [0, 1]
